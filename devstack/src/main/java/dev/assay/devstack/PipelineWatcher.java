@@ -1,0 +1,147 @@
+package dev.assay.devstack;
+
+import dev.assay.avro.AuditEvent;
+import dev.assay.avro.Outcome;
+import dev.assay.schemas.DeadLetterHeaders;
+import dev.assay.schemas.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Follows a run from the outside, as any client would: reads the audit, outcome and dead-letter topics
+ * (read_committed) and reports each event as it arrives.
+ */
+public final class PipelineWatcher implements AutoCloseable {
+
+    /** Something seen on the bus, in arrival order. */
+    public sealed interface Event permits AuditSeen, OutcomeSeen, DeadLetterSeen {
+    }
+
+    public record AuditSeen(AuditEvent event) implements Event {
+    }
+
+    public record OutcomeSeen(Outcome outcome) implements Event {
+    }
+
+    public record DeadLetterSeen(String sourceTopic, String service, String reason, String message) implements Event {
+    }
+
+    private final Topics topics;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Consumer<Event> listener;
+    private final Map<String, List<Outcome>> outcomes = new ConcurrentHashMap<>();
+    private final List<AuditEvent> audit = new CopyOnWriteArrayList<>();
+    private final List<DeadLetterSeen> deadLetters = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+
+    public PipelineWatcher(Map<String, Object> kafkaProps, Topics topics, Consumer<Event> listener) {
+        this.topics = topics;
+        this.listener = listener;
+        Map<String, Object> props = new java.util.HashMap<>(kafkaProps);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "assay-watcher-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(topics.audit().name(), topics.outcomes().name(), topics.deadLetter()));
+        this.thread = Thread.ofPlatform().name("pipeline-watcher").daemon().start(this::run);
+    }
+
+    private void run() {
+        try {
+            while (running.get()) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    listener.accept(decode(record));
+                }
+            }
+        } catch (WakeupException e) {
+            if (running.get()) {
+                throw e;
+            }
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private Event decode(ConsumerRecord<byte[], byte[]> record) {
+        if (record.topic().equals(topics.audit().name())) {
+            AuditEvent event = topics.audit().valueSerde().deserializer().deserialize(record.topic(), record.value());
+            audit.add(event);
+            return new AuditSeen(event);
+        }
+        if (record.topic().equals(topics.outcomes().name())) {
+            Outcome outcome = topics.outcomes().valueSerde().deserializer().deserialize(record.topic(), record.value());
+            outcomes.computeIfAbsent(outcome.getRequestId(), k -> new CopyOnWriteArrayList<>()).add(outcome);
+            return new OutcomeSeen(outcome);
+        }
+        DeadLetterSeen seen = new DeadLetterSeen(header(record, DeadLetterHeaders.ORIGINAL_TOPIC),
+                header(record, DeadLetterHeaders.SERVICE), header(record, DeadLetterHeaders.REASON),
+                header(record, DeadLetterHeaders.EXCEPTION_MESSAGE));
+        deadLetters.add(seen);
+        return seen;
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /** Waits until every request has at least one outcome; false on timeout. */
+    public boolean awaitOutcomes(Collection<String> requestIds, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!outcomes.keySet().containsAll(requestIds)) {
+            if (Instant.now().isAfter(deadline)) {
+                return false;
+            }
+            Thread.sleep(100);
+        }
+        return true;
+    }
+
+    /** Every outcome seen for the request (exactly one when the pipeline is right). */
+    public List<Outcome> outcomes(String requestId) {
+        return List.copyOf(outcomes.getOrDefault(requestId, List.of()));
+    }
+
+    public List<AuditEvent> audit(String requestId) {
+        List<AuditEvent> out = new ArrayList<>();
+        audit.forEach(e -> {
+            if (e.getRequestId().equals(requestId)) {
+                out.add(e);
+            }
+        });
+        return out;
+    }
+
+    public List<DeadLetterSeen> deadLetters() {
+        return List.copyOf(deadLetters);
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        consumer.wakeup();
+        try {
+            thread.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.assay.executor.sandbox;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One command to run in a sandbox.
+ *
+ * @param input        host directory whose contents are copied into the writable, size-limited {@code /workspace}
+ *                     inside the sandbox (the host directory itself is mounted read-only)
+ * @param command      absolute program path inside the sandbox plus arguments, run in {@code /workspace}
+ * @param toolchain    host directories outside {@code /usr} the command needs, mounted read-only at the same path
+ * @param environment  variables on top of the minimal PATH, LANG, HOME=/tmp set; nothing is inherited from the host
+ * @param limits       resource limits
+ * @param reportMarker a line that separates the harness report from the program output on stdout, or null
+ */
+public record SandboxRequest(Path input, List<String> command, List<Path> toolchain, Map<String, String> environment,
+        SandboxLimits limits, String reportMarker) {
+
+    public SandboxRequest {
+        if (command.isEmpty() || !command.getFirst().startsWith("/")) {
+            throw new IllegalArgumentException("sandbox command must start with an absolute program path: " + command);
+        }
+        command = List.copyOf(command);
+        toolchain = List.copyOf(toolchain);
+        environment = Map.copyOf(environment);
+    }
+}

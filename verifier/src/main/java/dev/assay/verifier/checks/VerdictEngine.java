@@ -1,0 +1,93 @@
+package dev.assay.verifier.checks;
+
+import dev.assay.avro.ExecutionResult;
+import dev.assay.avro.ExecutionStatus;
+import dev.assay.avro.Finding;
+import dev.assay.avro.TestCaseResult;
+import dev.assay.avro.TestStatus;
+import dev.assay.avro.Verdict;
+import dev.assay.avro.Violation;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Judges one attempt: it passes iff the sandbox reported PASSED, at least one test ran, no test failed and no check
+ * found anything HIGH or CRITICAL. The summary says why, in one line a person or a model can act on.
+ */
+public final class VerdictEngine {
+    private static final int NAMES_IN_SUMMARY = 3;
+
+    private final List<Check> checks;
+    private final Clock clock;
+
+    public VerdictEngine(List<Check> checks, Clock clock) {
+        this.checks = List.copyOf(checks);
+        this.clock = clock;
+    }
+
+    /** The built-in checks: dangerous APIs, secrets, and imports against {@code allowlist}. */
+    public static VerdictEngine withDefaultChecks(ImportAllowlist allowlist, Clock clock) {
+        return new VerdictEngine(List.of(new DangerousApiCheck(), new SecretLeakCheck(), new ImportAllowlistCheck(allowlist)),
+                clock);
+    }
+
+    public Verdict judge(ExecutionResult result) {
+        CheckSubject subject = CheckSubject.of(result);
+        List<Finding> findings = new ArrayList<>();
+        for (Check check : checks) {
+            findings.addAll(check.inspect(subject));
+        }
+        findings = Findings.sorted(findings);
+        List<TestCaseResult> failedTests = result.getTests().stream()
+                .filter(t -> t.getStatus() == TestStatus.FAILED || t.getStatus() == TestStatus.ERROR).toList();
+        List<Finding> blocking = findings.stream().filter(Findings::isBlocking).toList();
+
+        List<String> problems = new ArrayList<>();
+        if (result.getStatus() != ExecutionStatus.PASSED) {
+            problems.add("execution " + result.getStatus()
+                    + (result.getViolation() != null && result.getViolation() != Violation.NONE
+                            ? " (sandbox limit " + result.getViolation() + ")" : "")
+                    + (result.getDetail() != null && !result.getDetail().isBlank() ? ": " + oneLine(result.getDetail()) : ""));
+        }
+        if (result.getTests().isEmpty()) {
+            problems.add("no tests ran");
+        }
+        if (!failedTests.isEmpty()) {
+            problems.add(failedTests.size() + " of " + result.getTests().size() + " tests failed ("
+                    + names(failedTests.stream().map(TestCaseResult::getName).toList()) + ")");
+        }
+        if (!blocking.isEmpty()) {
+            problems.add(blocking.size() + " blocking finding(s) ("
+                    + names(blocking.stream().map(f -> f.getSeverity() + " " + f.getCheck() + location(f)).toList()) + ")");
+        }
+        boolean passed = problems.isEmpty();
+        String summary = passed
+                ? "passed: " + result.getTests().size() + " test(s) passed" + (findings.isEmpty() ? ""
+                        : ", " + findings.size() + " non-blocking finding(s)")
+                : "failed: " + String.join("; ", problems);
+        return Verdict.newBuilder()
+                .setRequestId(result.getRequestId())
+                .setAttempt(result.getAttempt())
+                .setPassed(passed)
+                .setSummary(summary)
+                .setFindings(findings)
+                .setFailedTests(failedTests)
+                .setDecidedAt(clock.instant())
+                .build();
+    }
+
+    private static String location(Finding f) {
+        return f.getPath() == null ? "" : " at " + f.getPath() + (f.getLine() == null ? "" : ":" + f.getLine());
+    }
+
+    private static String names(List<String> names) {
+        String shown = String.join(", ", names.subList(0, Math.min(NAMES_IN_SUMMARY, names.size())));
+        return names.size() > NAMES_IN_SUMMARY ? shown + ", +" + (names.size() - NAMES_IN_SUMMARY) + " more" : shown;
+    }
+
+    private static String oneLine(String text) {
+        String line = text.strip().replaceAll("\\s+", " ");
+        return line.length() > 200 ? line.substring(0, 200) + "…" : line;
+    }
+}
