@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -227,7 +228,7 @@ final class RegistryHttpHandler implements HttpHandler {
                 .put("id", schema.id()).put("schema", schema.schema());
     }
 
-    private static Response only(String method, String allowed, java.util.function.Supplier<Response> action) {
+    private static Response only(String method, String allowed, Supplier<Response> action) {
         return method.equals(allowed) ? action.get() : methodNotAllowed(method);
     }
 

@@ -17,6 +17,7 @@ import java.util.Map;
 public record SchemaRegistryConfig(String bootstrapServers, Map<String, Object> kafkaProperties, String storeTopic,
                                    String host, int port, int metricsPort, String instanceId) {
 
+    /** Reads and validates the settings; {@link IllegalArgumentException} naming the key when one is missing or invalid. */
     public static SchemaRegistryConfig from(AssayConfig config) {
         Map<String, Object> kafka = new HashMap<>(config.withPrefix("kafka."));
         kafka.remove("bootstrap.servers");
