@@ -13,12 +13,16 @@ import java.util.Set;
  * <p>Keys (env {@code ASSAY_<KEY>} with dots as underscores):
  * <ul>
  *   <li>{@code assembler.max.files} (200): inline files (and target paths) per request</li>
- *   <li>{@code assembler.max.file.bytes} (262144): UTF-8 bytes of one inline file</li>
- *   <li>{@code assembler.max.total.bytes} (2097152): UTF-8 bytes of all inline files together</li>
+ *   <li>{@code assembler.max.file.bytes} (131072): UTF-8 bytes of one inline file</li>
+ *   <li>{@code assembler.max.total.bytes} (327680): UTF-8 bytes of all inline files together; kept
+ *       well under Kafka's 1 MiB default record size because contexts, generations and fix requests embed the files</li>
  *   <li>{@code assembler.max.task.chars} (20000): length of the task text</li>
- *   <li>{@code assembler.token.budget.min} (256) / {@code assembler.token.budget.max} (200000): accepted
- *       {@code tokenBudget} range</li>
+ *   <li>{@code assembler.token.budget.min} (256) / {@code assembler.token.budget.max} (64000): accepted
+ *       {@code tokenBudget} range; the maximum keeps a context (about 4 bytes a token) inside Kafka's default
+ *       1 MiB record size together with the embedded request</li>
  *   <li>{@code assembler.languages} (PYTHON,JAVA,JAVASCRIPT): languages the pipeline can run</li>
+ *   <li>{@code assembler.relevance} (bm25): how "other" files are ranked, {@code bm25} (Lucene) or {@code overlap}</li>
+ *   <li>{@code assembler.max.in.flight} (16): requests handled in parallel (bounds concurrent repository clones)</li>
  * </ul>
  */
 public record AssemblerConfig(
@@ -28,7 +32,9 @@ public record AssemblerConfig(
         int maxTaskChars,
         int minTokenBudget,
         int maxTokenBudget,
-        Set<Language> languages) {
+        Set<Language> languages,
+        String relevance,
+        int maxInFlight) {
 
     public AssemblerConfig {
         require(maxFiles > 0, "assembler.max.files must be positive");
@@ -40,6 +46,8 @@ public record AssemblerConfig(
         require(!languages.isEmpty() && !languages.contains(Language.UNKNOWN),
                 "assembler.languages must name at least one of PYTHON, JAVA, JAVASCRIPT");
         languages = Set.copyOf(languages);
+        require(relevance.equals("bm25") || relevance.equals("overlap"), "assembler.relevance must be bm25 or overlap");
+        require(maxInFlight > 0, "assembler.max.in.flight must be positive");
     }
 
     /** The defaults documented above. */
@@ -50,12 +58,19 @@ public record AssemblerConfig(
     public static AssemblerConfig from(AssayConfig config) {
         return new AssemblerConfig(
                 config.integer("assembler.max.files", 200),
-                config.integer("assembler.max.file.bytes", 256 * 1024),
-                config.longValue("assembler.max.total.bytes", 2L * 1024 * 1024),
+                config.integer("assembler.max.file.bytes", 128 * 1024),
+                config.longValue("assembler.max.total.bytes", 320L * 1024),
                 config.integer("assembler.max.task.chars", 20_000),
                 config.integer("assembler.token.budget.min", 256),
-                config.integer("assembler.token.budget.max", 200_000),
-                languages(config.string("assembler.languages", "PYTHON,JAVA,JAVASCRIPT")));
+                config.integer("assembler.token.budget.max", 64_000),
+                languages(config.string("assembler.languages", "PYTHON,JAVA,JAVASCRIPT")),
+                config.string("assembler.relevance", "bm25").toLowerCase(Locale.ROOT),
+                config.integer("assembler.max.in.flight", 16));
+    }
+
+    /** The relevance scorer {@code assembler.relevance} names. */
+    public RelevanceScorer relevanceScorer() {
+        return relevance.equals("bm25") ? new Bm25Scorer() : new TermOverlapScorer();
     }
 
     private static Set<Language> languages(String csv) {

@@ -24,13 +24,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The assembler's handler for {@code topics.requests()}: validate, redact, select.
  *
- * <p>Invalid request → {@link Outcome} INVALID with every problem, and an audit REJECTED. Valid → audit RECEIVED,
+ * <p>Invalid request → {@link Outcome} INVALID with every problem, and an audit REJECTED (a repository that cannot be
+ * fetched gives FAILED instead). Valid → audit RECEIVED,
  * the {@link AssembledContext} on {@code topics.contexts()}, audit CONTEXT_ASSEMBLED. Secrets are redacted from
  * every file before selection, so neither the selected files nor token counts ever see a secret value; the
- * request embedded in the context carries the redacted files too.
+ * request embedded in the context carries the redacted inline files too. Repository files (when the request names
+ * a repository) are candidates for selection like inline ones but are not copied into the embedded request.
  */
 public final class ContextAssembler implements StageHandler<AssayRequest> {
     public static final String SERVICE = "context-assembler";
+    /** The {@code path} of a {@link Redaction} made in the task text rather than in a file. */
+    public static final String TASK_PATH = "(task)";
     private static final Logger log = LoggerFactory.getLogger(ContextAssembler.class);
 
     private final Topics topics;
@@ -40,9 +44,13 @@ public final class ContextAssembler implements StageHandler<AssayRequest> {
     private final Clock clock;
     private final MeterRegistry meters;
 
-    public ContextAssembler(Topics topics, AssemblerConfig config, ContextSelector selector, Clock clock, MeterRegistry meters) {
+    private final RepositorySource repositories;
+
+    public ContextAssembler(Topics topics, AssemblerConfig config, RepositorySource repositories, ContextSelector selector,
+            Clock clock, MeterRegistry meters) {
         this.topics = topics;
-        this.validator = new RequestValidator(config);
+        this.repositories = repositories;
+        this.validator = new RequestValidator(config, repositories);
         this.redactor = new SecretRedactor();
         this.selector = selector;
         this.clock = clock;
@@ -55,29 +63,42 @@ public final class ContextAssembler implements StageHandler<AssayRequest> {
         List<String> problems = validator.validate(key, request);
         String id = request.getRequestId() == null || request.getRequestId().isBlank() ? key : request.getRequestId();
         if (!problems.isEmpty()) {
-            String reason = String.join("; ", problems);
-            log.info("request {} rejected: {}", id, reason);
-            count("invalid");
-            Outcome outcome = Outcome.newBuilder().setRequestId(id == null ? "" : id).setStatus(OutcomeStatus.INVALID)
-                    .setAttempts(0).setReason(reason).setRiskLevel(RiskLevel.UNKNOWN).setCompletedAt(now).build();
-            return List.of(Emit.of(topics.outcomes(), id, outcome),
-                    Emit.of(topics.audit(), id, audit(id, AuditEventType.REJECTED, reason, now)));
+            return reject(id, OutcomeStatus.INVALID, String.join("; ", problems), now);
+        }
+        List<SourceFile> repositoryFiles = List.of();
+        int skippedRepositoryFiles = 0;
+        if (request.getRepository() != null) {
+            try {
+                TreeReader.Snapshot snapshot = repositories.load(request.getRepository());
+                repositoryFiles = snapshot.files();
+                skippedRepositoryFiles = snapshot.skipped().size();
+            } catch (RepositoryException e) {
+                // The requester's mistake (not allowed, not found, too large) is INVALID; a fetch failure is ours: FAILED.
+                OutcomeStatus status = e.reason() == RepositoryException.Reason.UNREADABLE ? OutcomeStatus.FAILED : OutcomeStatus.INVALID;
+                log.warn("request {}: repository unusable ({}): {}", id, e.reason(), e.getMessage());
+                return reject(id, status, e.getMessage(), now);
+            }
         }
 
-        List<SourceFile> redactedFiles = new ArrayList<>(request.getFiles().size());
         List<Redaction> redactions = new ArrayList<>();
-        for (SourceFile file : request.getFiles()) {
-            SecretRedactor.Result r = redactor.redact(file.getPath(), file.getContent());
-            redactedFiles.add(SourceFile.newBuilder().setPath(file.getPath()).setContent(r.content()).build());
-            redactions.addAll(r.redactions());
-        }
-        AssayRequest cleanRequest = AssayRequest.newBuilder(request).setFiles(redactedFiles).build();
-        ContextSelector.Selection selection = selector.select(cleanRequest, redactedFiles);
+        // The task goes to the model too: a key pasted into it is redacted like one in a file.
+        SecretRedactor.Result task = redactor.redact(TASK_PATH, request.getTask());
+        redactions.addAll(task.redactions());
+        List<SourceFile> redactedInline = redactAll(request.getFiles(), redactions);
+        // Inline files win over repository files of the same path: they are what the requester sent.
+        java.util.Set<String> inlinePaths = new java.util.HashSet<>();
+        request.getFiles().forEach(f -> inlinePaths.add(f.getPath()));
+        List<SourceFile> candidates = new ArrayList<>(redactedInline);
+        candidates.addAll(redactAll(repositoryFiles.stream().filter(f -> !inlinePaths.contains(f.getPath())).toList(), redactions));
+        AssayRequest cleanRequest = AssayRequest.newBuilder(request).setTask(task.content()).setFiles(redactedInline).build();
+        ContextSelector.Selection selection = selector.select(cleanRequest, candidates);
         AssembledContext context = AssembledContext.newBuilder().setRequestId(id).setRequest(cleanRequest)
                 .setFiles(selection.files()).setOmittedPaths(selection.omittedPaths())
                 .setTotalTokens(selection.totalTokens()).setRedactions(redactions).setAssembledAt(now).build();
         String detail = selection.files().size() + " files, " + selection.omittedPaths().size() + " omitted, "
-                + selection.totalTokens() + "/" + request.getTokenBudget() + " tokens, " + redactions.size() + " redactions";
+                + selection.totalTokens() + "/" + request.getTokenBudget() + " tokens, " + redactions.size() + " redactions"
+                + (request.getRepository() == null ? "" : ", " + repositoryFiles.size() + " repository files read, "
+                        + skippedRepositoryFiles + " skipped by limits");
         log.info("request {} assembled: {}", id, detail);
         count("assembled");
         Counter.builder("assay.assembler.redactions").description("Secrets redacted from request files")
@@ -86,6 +107,25 @@ public final class ContextAssembler implements StageHandler<AssayRequest> {
                 Emit.of(topics.audit(), id, audit(id, AuditEventType.RECEIVED, "", now)),
                 Emit.of(topics.contexts(), id, context),
                 Emit.of(topics.audit(), id, audit(id, AuditEventType.CONTEXT_ASSEMBLED, detail, now)));
+    }
+
+    private List<Emit<?>> reject(String id, OutcomeStatus status, String reason, Instant now) {
+        log.info("request {} rejected ({}): {}", id, status, reason);
+        count(status.name().toLowerCase(java.util.Locale.ROOT));
+        Outcome outcome = Outcome.newBuilder().setRequestId(id == null ? "" : id).setStatus(status)
+                .setAttempts(0).setReason(reason).setRiskLevel(RiskLevel.UNKNOWN).setCompletedAt(now).build();
+        return List.of(Emit.of(topics.outcomes(), id, outcome),
+                Emit.of(topics.audit(), id, audit(id, AuditEventType.REJECTED, reason, now)));
+    }
+
+    private List<SourceFile> redactAll(List<SourceFile> files, List<Redaction> redactions) {
+        List<SourceFile> out = new ArrayList<>(files.size());
+        for (SourceFile file : files) {
+            SecretRedactor.Result r = redactor.redact(file.getPath(), file.getContent());
+            out.add(SourceFile.newBuilder().setPath(file.getPath()).setContent(r.content()).build());
+            redactions.addAll(r.redactions());
+        }
+        return out;
     }
 
     private void count(String result) {

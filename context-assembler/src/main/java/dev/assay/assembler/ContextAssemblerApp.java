@@ -11,13 +11,16 @@ public final class ContextAssemblerApp {
     private ContextAssemblerApp() {
     }
 
-    /** Builds the service from its context; config keys are documented on {@link AssemblerConfig}. */
+    /** Builds the service from its context; config keys are documented on {@link AssemblerConfig} and {@link RepositoryLimits}. */
     public static AssayService create(ServiceContext ctx) {
         AssemblerConfig config = AssemblerConfig.from(ctx.config());
-        ContextSelector selector = new ContextSelector(TokenCounter.cl100k(), new TermOverlapScorer());
-        ContextAssembler assembler = new ContextAssembler(ctx.topics(), config, selector, Clock.systemUTC(), ctx.meters());
+        ContextSelector selector = new ContextSelector(TokenCounter.cl100k(), config.relevanceScorer());
+        RepositorySource repositories = new RepositorySource(RepositoryLimits.from(ctx.config()));
+        ContextAssembler assembler = new ContextAssembler(ctx.topics(), config, repositories, selector, Clock.systemUTC(),
+                ctx.meters());
         return StageLoop.builder(ctx.settings(), ctx.topics(), ctx.meters())
                 .on(ctx.topics().requests(), assembler)
+                .maxPollRecords(config.maxInFlight())
                 .build();
     }
 

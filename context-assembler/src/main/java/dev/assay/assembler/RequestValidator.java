@@ -14,17 +14,19 @@ import java.util.Set;
  * requester can fix them in one go. Problems never quote file contents or repository URLs, which may hold secrets.
  *
  * <p>Policy decisions: {@code artifactKind} OTHER is accepted (it is the schema default; the risk gate treats an
- * unclassified artifact conservatively). Repository references are refused until repository sources exist:
- * the files must be sent inline.
+ * unclassified artifact conservatively). A repository reference must pass {@link RepositorySource#problem}: off
+ * unless configured, and then limited to allowed roots and hosts.
  */
 public final class RequestValidator {
     /** Upper bound of {@code maxAttempts}: each attempt is a model call and a sandbox run. */
     public static final int MAX_ATTEMPTS = 10;
 
     private final AssemblerConfig config;
+    private final RepositorySource repositories;
 
-    public RequestValidator(AssemblerConfig config) {
+    public RequestValidator(AssemblerConfig config, RepositorySource repositories) {
         this.config = config;
+        this.repositories = repositories;
     }
 
     /**
@@ -62,7 +64,7 @@ public final class RequestValidator {
                     + config.maxTokenBudget());
         }
         if (request.getRepository() != null) {
-            problems.add("repository context is not supported yet; send the files inline");
+            repositories.problem(request.getRepository()).ifPresent(problems::add);
         }
         checkTargets(request.getTargetPaths(), problems);
         checkFiles(request.getFiles(), problems);

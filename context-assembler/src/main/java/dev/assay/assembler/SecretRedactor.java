@@ -35,11 +35,14 @@ public final class SecretRedactor {
             new Detector("openai-key", Pattern.compile("\\bsk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\\-]{20,}"), 0),
             new Detector("google-api-key", Pattern.compile("\\bAIza[0-9A-Za-z_\\-]{35}"), 0),
             new Detector("npm-token", Pattern.compile("\\bnpm_[A-Za-z0-9]{36}\\b"), 0),
+            new Detector("huggingface-token", Pattern.compile("\\bhf_[A-Za-z0-9]{34,}\\b"), 0),
+            new Detector("sendgrid-key", Pattern.compile("\\bSG\\.[A-Za-z0-9_\\-]{22}\\.[A-Za-z0-9_\\-]{43}\\b"), 0),
+            new Detector("azure-storage-key", Pattern.compile("(?i)\\bAccountKey=([A-Za-z0-9+/]{40,}={0,2})"), 1),
             new Detector("jwt", Pattern.compile("\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}"), 0),
             new Detector("url-password", Pattern.compile(
                     "\\b[a-zA-Z][a-zA-Z0-9+.\\-]*://[^\\s:/@'\"]+:([^\\s@/'\"]+)@"), 1),
             new Detector("authorization-header", Pattern.compile(
-                    "(?i)\\bauthorization[\"']?\\s*[:=]\\s*[\"']?(?:bearer|basic|token)\\s+([A-Za-z0-9._~+/=\\-]{12,})"), 1));
+                    "(?i)\\bauthorization[\"'\\]]*\\s*[:=]\\s*[\"']?(?:bearer|basic|token)\\s+([A-Za-z0-9._~+/=\\-]{12,})"), 1));
 
     private static final String SECRET_NAME =
             "[A-Za-z0-9_.\\-]*(?:password|passwd|passphrase|pwd|secret|api[_\\-.]?key|apikey|access[_\\-.]?key|"

@@ -40,19 +40,27 @@ public final class TermOverlapScorer implements RelevanceScorer {
 
     /** Lower-case terms of three or more letters, identifiers split into their words, stop words dropped. */
     static Set<String> terms(String text) {
-        Set<String> out = new LinkedHashSet<>();
+        return new LinkedHashSet<>(tokens(text));
+    }
+
+    /** Like {@link #terms} but every occurrence, in order: the input of term-frequency scoring. */
+    static java.util.List<String> tokens(String text) {
+        java.util.List<String> out = new java.util.ArrayList<>();
         Matcher m = WORD.matcher(text);
         while (m.find()) {
             String word = m.group();
             add(out, word);
-            for (String part : CAMEL.split(word)) {
-                add(out, part);
+            String[] parts = CAMEL.split(word);
+            if (parts.length > 1) {
+                for (String part : parts) {
+                    add(out, part);
+                }
             }
         }
         return out;
     }
 
-    private static void add(Set<String> out, String word) {
+    private static void add(java.util.Collection<String> out, String word) {
         String w = word.toLowerCase(Locale.ROOT);
         if (w.length() >= 3 && !STOP.contains(w)) {
             out.add(w);

@@ -16,6 +16,9 @@ class AssemblerConfigTest {
         assertThat(config.languages()).containsExactlyInAnyOrder(Language.PYTHON, Language.JAVA, Language.JAVASCRIPT);
         assertThat(config.maxFiles()).isEqualTo(200);
         assertThat(config.minTokenBudget()).isLessThan(config.maxTokenBudget());
+        assertThat(config.relevanceScorer()).isInstanceOf(Bm25Scorer.class);
+        assertThat(AssemblerConfig.from(AssayConfig.of(Map.of("assembler.relevance", "overlap"))).relevanceScorer())
+                .isInstanceOf(TermOverlapScorer.class);
     }
 
     @Test

@@ -15,7 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class RequestValidatorTest {
-    private final RequestValidator validator = new RequestValidator(AssemblerConfig.defaults());
+    static final RepositorySource NO_REPOSITORIES = new RepositorySource(RepositoryLimits.from(AssayConfig.of(Map.of())));
+    private final RequestValidator validator = new RequestValidator(AssemblerConfig.defaults(), NO_REPOSITORIES);
 
     @Test
     void acceptsAValidRequestWithOrWithoutKey() {
@@ -43,7 +44,7 @@ class RequestValidatorTest {
     void rejectsUnknownAndUnsupportedLanguages() {
         assertThat(validator.validate("req-1", valid().setLanguage(Language.UNKNOWN).build()))
                 .singleElement().asString().startsWith("language is missing");
-        RequestValidator pythonOnly = new RequestValidator(AssemblerConfig.from(AssayConfig.of(Map.of("assembler.languages", "python"))));
+        RequestValidator pythonOnly = new RequestValidator(AssemblerConfig.from(AssayConfig.of(Map.of("assembler.languages", "python"))), NO_REPOSITORIES);
         assertThat(pythonOnly.validate("req-1", valid().setLanguage(Language.JAVA).build()))
                 .containsExactly("language JAVA is not supported (supported: [PYTHON])");
     }
@@ -64,9 +65,9 @@ class RequestValidatorTest {
     @Test
     void rejectsTokenBudgetOutsideBounds() {
         assertThat(validator.validate("req-1", valid().setTokenBudget(10).build()))
-                .containsExactly("tokenBudget 10 is outside 256..200000");
-        assertThat(validator.validate("req-1", valid().setTokenBudget(200_001).build()))
-                .containsExactly("tokenBudget 200001 is outside 256..200000");
+                .containsExactly("tokenBudget 10 is outside 256..64000");
+        assertThat(validator.validate("req-1", valid().setTokenBudget(64_001).build()))
+                .containsExactly("tokenBudget 64001 is outside 256..64000");
     }
 
     @ParameterizedTest
@@ -99,7 +100,7 @@ class RequestValidatorTest {
     void rejectsTooManyAndTooLargeFiles() {
         AssemblerConfig small = AssemblerConfig.from(AssayConfig.of(Map.of("assembler.max.files", "2",
                 "assembler.max.file.bytes", "10", "assembler.max.total.bytes", "15")));
-        RequestValidator v = new RequestValidator(small);
+        RequestValidator v = new RequestValidator(small, NO_REPOSITORIES);
         assertThat(v.validate("req-1", valid().setFiles(List.of(file("a.py", "1"), file("b.py", "2"), file("c.py", "3"))).build()))
                 .containsExactly("files has 3 entries, more than 2");
         assertThat(v.validate("req-1", valid().setFiles(List.of(file("a.py", "12345678901"), file("b.py", "123456"))).build()))
@@ -107,16 +108,35 @@ class RequestValidatorTest {
     }
 
     @Test
-    void rejectsRepositoryReferencesWithoutEchoingTheUrl() {
-        RepositoryRef repo = RepositoryRef.newBuilder().setUrl("https://user:hunter2@git.example.com/x.git").setRef(null).build();
-        List<String> problems = validator.validate("req-1", valid().setRepository(repo).build());
-        assertThat(problems).containsExactly("repository context is not supported yet; send the files inline");
+    void rejectsRepositoryReferencesWhenNoSourceIsConfigured() {
+        RepositoryRef repo = RepositoryRef.newBuilder().setUrl("https://git.example.com/x.git").setRef(null).build();
+        assertThat(validator.validate("req-1", valid().setRepository(repo).build()))
+                .containsExactly("repository context is not enabled on this assembler; send the files inline");
+    }
+
+    @Test
+    void rejectsDisallowedRepositoryReferencesWithoutEchoingTheUrl() {
+        RepositorySource github = new RepositorySource(RepositoryLimits.from(AssayConfig.of(Map.of("assembler.repository.git.hosts", "github.com"))));
+        RequestValidator v = new RequestValidator(AssemblerConfig.defaults(), github);
+        RepositoryRef withCredentials = RepositoryRef.newBuilder().setUrl("https://user:hunter2@github.com/x.git").setRef(null).build();
+        List<String> problems = v.validate("req-1", valid().setRepository(withCredentials).build());
+        assertThat(problems).containsExactly("repository url must not carry credentials");
         assertThat(String.join(";", problems)).doesNotContain("hunter2");
+        assertThat(v.validate("req-1", valid().setRepository(RepositoryRef.newBuilder().setUrl("https://169.254.169.254/x.git").setRef(null).build()).build()))
+                .containsExactly("repository host is not in assembler.repository.git.hosts");
+        assertThat(v.validate("req-1", valid().setRepository(RepositoryRef.newBuilder().setUrl("ssh://git@github.com/x.git").setRef(null).build()).build()))
+                .containsExactly("repository url scheme 'ssh' is not supported (https or a local path)");
+        assertThat(v.validate("req-1", valid().setRepository(RepositoryRef.newBuilder().setUrl("/srv/repos/x").setRef(null).build()).build()))
+                .containsExactly("local repository paths are not enabled on this assembler");
+        assertThat(v.validate("req-1", valid().setRepository(RepositoryRef.newBuilder().setUrl("https://github.com/a/b.git").setRef("--upload-pack=x").build()).build()))
+                .containsExactly("repository ref is not a plain branch or tag name");
+        assertThat(v.validate("req-1", valid().setRepository(RepositoryRef.newBuilder().setUrl("https://github.com/a/b.git").setRef("v1.2").build()).build()))
+                .isEmpty();
     }
 
     @Test
     void rejectsOverlongTask() {
-        RequestValidator v = new RequestValidator(AssemblerConfig.from(AssayConfig.of(Map.of("assembler.max.task.chars", "5"))));
+        RequestValidator v = new RequestValidator(AssemblerConfig.from(AssayConfig.of(Map.of("assembler.max.task.chars", "5"))), NO_REPOSITORIES);
         assertThat(v.validate("req-1", valid().setTask("too long").build())).containsExactly("task is longer than 5 characters");
     }
 }

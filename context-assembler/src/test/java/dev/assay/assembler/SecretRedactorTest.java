@@ -47,6 +47,13 @@ class SecretRedactorTest {
                 Arguments.of("settings.py", "SECRET_KEY = 'django-insecure-9x!k2@p'\n", "django-insecure-9x!k2@p", "secret-assignment"),
                 Arguments.of(".env", "DATABASE_HOST=db.internal\n", "db.internal", "env-value"),
                 Arguments.of("client.py", "session.headers['Authorization'] = 'Bearer abcDEF123456ghiJKL'\n", "abcDEF123456ghiJKL", "authorization-header"),
+                Arguments.of("hub.py", "login(token='hf_" + "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789')\n", "hf_" + "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789", "huggingface-token"),
+                Arguments.of("mail.js", "sg.setApiKey('SG." + "abcdefghijklmnopqrstuv.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq');\n",
+                        "SG.abcdefghijklmnopqrstuv.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq", "sendgrid-key"),
+                Arguments.of("storage.cs", "var cs = \"DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=" + "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;EndpointSuffix=core.windows.net\";\n",
+                        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==", "azure-storage-key"),
+                Arguments.of("sa.json", "{\"type\": \"service_account\", \"private_key\": \"-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkq\\n-----END PRIVATE KEY-----\\n\"}\n",
+                        "MIIEvQIBADANBgkq", "private-key"),
                 Arguments.of("seed.py", "SEED = \"q8ZtR3vX9LmN2pK7wB4cJ6hY\"\n", "q8ZtR3vX9LmN2pK7wB4cJ6hY", "high-entropy-string"));
     }
 

@@ -61,7 +61,7 @@ public final class DevMain {
 
         void cleanUp(DevStack stack) throws IOException {
             if (dataDir == null) {
-                try (Stream<Path> paths = Files.walk(stack.broker().dataDir().getParent())) {
+                try (Stream<Path> paths = Files.walk(stack.dataDir())) {
                     paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                 }
             }
@@ -86,9 +86,9 @@ public final class DevMain {
             List<AssayRequest> submitted = RequestFiles.readAll(requests);
             DevStack stack = stackOptions.open();
             out.println("Assay demo: embedded Kafka, schema registry and four services; sandbox and model as configured.");
-            out.println("Model: " + modelDescription(stack.config()));
             try (stack) {
                 stack.start();
+                out.println("Model: " + modelDescription(stack.config()));
                 out.printf("Kafka %s · registry %s · metrics %s%n", stack.bootstrapServers(), stack.registryUrl(),
                         stack.metricsPorts().entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).collect(Collectors.joining(" ")));
                 Topics topics = stack.topics();

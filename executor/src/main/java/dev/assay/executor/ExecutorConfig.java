@@ -1,6 +1,7 @@
 package dev.assay.executor;
 
 import dev.assay.executor.sandbox.SandboxLimits;
+import dev.assay.executor.sandbox.Sandboxes;
 import dev.assay.runtime.AssayConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,22 +17,23 @@ import java.util.Locale;
  * @param slots          {@code executor.slots}: sandboxes running at once (2)
  * @param python         {@code executor.python}: the interpreter inside the sandbox (/usr/bin/python3)
  * @param javaHome       {@code executor.java.home}: the JDK used inside the sandbox
+ * @param javaTestClasspath {@code executor.java.test.classpath}: jars Java tests may compile against, colon-separated
+ *                       (e.g. junit-jupiter-api and opentest4j); mounted read-only; empty by default
  * @param node           {@code executor.node}: the Node.js binary inside the sandbox (/usr/bin/node)
  * @param sandboxUidBase {@code executor.sandbox.uid.base}: first host uid for bubblewrap runs when the service is root
  */
 public record ExecutorConfig(
-        SandboxChoice sandbox,
+        Sandboxes.Choice sandbox,
         SandboxLimits limits,
         int slots,
         Path python,
         Path javaHome,
+        java.util.List<Path> javaTestClasspath,
         Path node,
         int sandboxUidBase) {
 
-    /** Which local sandbox to use. */
-    public enum SandboxChoice { AUTO, RUNSC, BWRAP }
-
     public ExecutorConfig {
+        javaTestClasspath = java.util.List.copyOf(javaTestClasspath);
         if (slots < 1) {
             throw new IllegalArgumentException("executor.slots must be at least 1, was " + slots);
         }
@@ -42,9 +44,9 @@ public record ExecutorConfig(
 
     public static ExecutorConfig from(AssayConfig config) {
         String choice = config.string("executor.sandbox", "auto").trim().toUpperCase(Locale.ROOT);
-        SandboxChoice sandbox;
+        Sandboxes.Choice sandbox;
         try {
-            sandbox = SandboxChoice.valueOf(choice);
+            sandbox = Sandboxes.Choice.valueOf(choice);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("setting executor.sandbox must be auto, runsc or bwrap, was '"
                     + config.string("executor.sandbox", "") + "'", e);
@@ -61,6 +63,8 @@ public record ExecutorConfig(
                 positive(config, "executor.slots", 2),
                 Path.of(config.string("executor.python", "/usr/bin/python3")),
                 Path.of(config.string("executor.java.home", "/usr/lib/jvm/temurin-25-jdk-amd64")),
+                java.util.Arrays.stream(config.string("executor.java.test.classpath", "").split(":"))
+                        .map(String::trim).filter(s -> !s.isEmpty()).map(Path::of).toList(),
                 Path.of(config.string("executor.node", "/usr/bin/node")),
                 positive(config, "executor.sandbox.uid.base", 200_000));
     }

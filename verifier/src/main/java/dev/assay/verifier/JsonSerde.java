@@ -15,10 +15,10 @@ public final class JsonSerde<T> extends Serdes.WrapperSerde<T> {
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     public JsonSerde(Class<T> type) {
-        super(serializer(), deserializer(type));
+        super(jsonSerializer(), jsonDeserializer(type));
     }
 
-    private static <T> Serializer<T> serializer() {
+    private static <T> Serializer<T> jsonSerializer() {
         return (topic, value) -> {
             if (value == null) {
                 return null;
@@ -31,7 +31,7 @@ public final class JsonSerde<T> extends Serdes.WrapperSerde<T> {
         };
     }
 
-    private static <T> Deserializer<T> deserializer(Class<T> type) {
+    private static <T> Deserializer<T> jsonDeserializer(Class<T> type) {
         return (topic, bytes) -> {
             if (bytes == null) {
                 return null;

@@ -97,7 +97,9 @@ public final class BwrapSandbox extends LocalSandbox {
         cmd.addAll(List.of("--proc", "/proc", "--dev", "/dev",
                 "--size", size, "--tmpfs", "/tmp",
                 "--size", size, "--tmpfs", WORKSPACE_DIR,
-                "--ro-bind", request.input().toString(), INPUT_DIR));
+                "--ro-bind", request.input().toString(), INPUT_DIR,
+                // bwrap's root is a writable tmpfs; without this, files outside the workspace would be unbounded.
+                "--remount-ro", "/"));
         sandboxEnvironment(request).forEach((k, v) -> cmd.addAll(List.of("--setenv", k, v)));
         cmd.addAll(List.of("--chdir", "/", "--"));
         cmd.addAll(inner);

@@ -33,9 +33,9 @@ public abstract class LocalSandbox implements Sandbox {
         if (!Files.isDirectory(request.input())) {
             throw new SandboxException("sandbox input " + request.input() + " is not a directory");
         }
-        for (Path dir : request.toolchain()) {
-            if (!dir.isAbsolute() || !Files.isDirectory(dir)) {
-                throw new SandboxException("toolchain directory " + dir + " does not exist or is not absolute");
+        for (Path path : request.toolchain()) {
+            if (!path.isAbsolute() || !Files.exists(path)) {
+                throw new SandboxException("toolchain path " + path + " does not exist or is not absolute");
             }
         }
         try (Launch launch = prepare(request, innerCommand(request))) {

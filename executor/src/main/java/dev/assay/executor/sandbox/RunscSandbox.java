@@ -45,7 +45,9 @@ public final class RunscSandbox extends LocalSandbox {
     protected Launch prepare(SandboxRequest request, List<String> inner) throws IOException {
         Path bundle = Files.createTempDirectory(scratch, "assay-runsc-");
         try {
-            Path rootfs = Files.createDirectory(bundle.resolve("rootfs"));
+            // The sandbox uid must be able to walk the private root.
+            Path rootfs = Files.createDirectory(bundle.resolve("rootfs"),
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
             Path state = Files.createDirectory(bundle.resolve("state"));
             ObjectNode spec = spec(request, inner, rootfs);
             Files.writeString(bundle.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(spec));

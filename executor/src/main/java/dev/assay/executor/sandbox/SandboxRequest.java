@@ -10,7 +10,7 @@ import java.util.Map;
  * @param input        host directory whose contents are copied into the writable, size-limited {@code /workspace}
  *                     inside the sandbox (the host directory itself is mounted read-only)
  * @param command      absolute program path inside the sandbox plus arguments, run in {@code /workspace}
- * @param toolchain    host directories outside {@code /usr} the command needs, mounted read-only at the same path
+ * @param toolchain    host directories or files outside {@code /usr} the command needs, mounted read-only at the same path
  * @param environment  variables on top of the minimal PATH, LANG, HOME=/tmp set; nothing is inherited from the host
  * @param limits       resource limits
  * @param reportMarker a line that separates the harness report from the program output on stdout, or null

@@ -14,6 +14,12 @@ public final class TempDirs {
     private TempDirs() {
     }
 
+    /** A new directory under {@code parent} that the sandbox's unprivileged uid can read (0755). */
+    public static Path createReadable(Path parent, String prefix) throws IOException {
+        return Files.createTempDirectory(parent, prefix,
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
+    }
+
     public static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;

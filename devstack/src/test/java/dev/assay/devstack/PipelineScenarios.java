@@ -1,0 +1,186 @@
+package dev.assay.devstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.assay.avro.AssayRequest;
+import dev.assay.avro.FixRequest;
+import dev.assay.avro.Generation;
+import dev.assay.avro.Outcome;
+import dev.assay.avro.OutcomeStatus;
+import dev.assay.runtime.AssayConfig;
+import dev.assay.schemas.Topic;
+import dev.assay.schemas.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The end-to-end scenarios — pass, fix-then-pass, exhausted, invalid, dead letters — observed only through the topics,
+ * as a client would. Each environment (embedded, containers) runs exactly these.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class PipelineScenarios {
+    static final Duration OUTCOME_TIMEOUT = Duration.ofMinutes(4);
+    static final Path PROJECT_ROOT = Path.of(System.getProperty("assay.project.root", "..")).toAbsolutePath().normalize();
+
+    protected PipelineEnvironment environment;
+    protected Topics topics;
+    protected PipelineWatcher watcher;
+
+    /** The environment to run in, or a JUnit assumption failure saying why it cannot run here. */
+    abstract PipelineEnvironment createEnvironment();
+
+    @BeforeAll
+    void startEnvironment() throws Exception {
+        environment = createEnvironment();
+        environment.start(AssayConfig.of(Map.of(
+                "generator.scripted.dir", PROJECT_ROOT.resolve("examples/completions").toString(),
+                "devstack.partitions", "2")));
+        topics = environment.topics();
+        watcher = new PipelineWatcher(environment.kafkaProps(), topics, e -> { });
+    }
+
+    @AfterAll
+    void stopEnvironment() {
+        if (watcher != null) {
+            watcher.close();
+        }
+        if (environment != null) {
+            environment.close();
+        }
+    }
+
+    @Test
+    void examplesEndWithTheirExpectedOutcomesAndAttempts() throws Exception {
+        List<AssayRequest> examples = RequestFiles.readAll(PROJECT_ROOT.resolve("examples/requests"));
+        examples.forEach(this::submit);
+
+        assertThat(watcher.awaitOutcomes(examples.stream().map(AssayRequest::getRequestId).toList(), OUTCOME_TIMEOUT))
+                .as("every example reaches an outcome").isTrue();
+
+        assertSingleOutcome("ex-slugify", OutcomeStatus.APPROVED, 1);
+        assertSingleOutcome("ex-roman", OutcomeStatus.APPROVED, 2);
+        assertSingleOutcome("ex-median", OutcomeStatus.FAILED, 3);
+        Outcome invalid = assertSingleOutcome("ex-path-escape", OutcomeStatus.INVALID, 0);
+        assertThat(invalid.getReason()).contains("../../etc/cron.d/assay");
+
+        assertThat(readAll(topics.fixRequests(), "ex-roman", 1)).singleElement().satisfies(fix -> {
+            assertThat(fix.getAttempt()).isEqualTo(2);
+            assertThat(fix.getFeedback()).contains("test_subtractive_numerals");
+            assertThat(fix.getPreviousFiles()).extracting(f -> f.getPath()).containsExactly("roman.py");
+        });
+        assertThat(readAll(topics.fixRequests(), "ex-median", 2)).extracting(FixRequest::getAttempt).containsExactly(2, 3);
+        assertThat(readAll(topics.generations(), "ex-roman", 2))
+                .allSatisfy(g -> assertThat(g.getScripted()).as("the scripted provider says so").isTrue())
+                .extracting(Generation::getAttempt).containsExactly(1, 2);
+        assertThat(readAll(topics.generations(), "ex-path-escape", 0)).as("no model call for an invalid request").isEmpty();
+    }
+
+    @Test
+    void malformedBytesOnEveryInputTopicGoToTheDeadLetterTopicAndThePipelineKeepsFlowing() throws Exception {
+        List<String> inputs = List.of(topics.requests().name(), topics.contexts().name(), topics.generations().name(),
+                topics.fixRequests().name(), topics.executions().name(), topics.approvalDecisions().name());
+        byte[] unknownSchemaId = {0, 0, 0, 0x7f, 0x11, 1, 2, 3};
+        try (var producer = new KafkaProducer<>(environment.kafkaProps(), new StringSerializer(), new ByteArraySerializer())) {
+            for (String topic : inputs) {
+                producer.send(new ProducerRecord<>(topic, "poison", "not avro at all".getBytes())).get();
+            }
+            producer.send(new ProducerRecord<>(topics.requests().name(), "poison-id", unknownSchemaId)).get();
+        }
+        AssayRequest healthy = RequestFiles.read(PROJECT_ROOT.resolve("examples/requests/01-slugify.json"));
+        healthy.setRequestId("after-poison-" + UUID.randomUUID());
+        submit(healthy);
+
+        assertThat(watcher.awaitOutcomes(List.of(healthy.getRequestId()), OUTCOME_TIMEOUT)).isTrue();
+        assertThat(watcher.outcomes(healthy.getRequestId())).singleElement()
+                .extracting(Outcome::getStatus).isEqualTo(OutcomeStatus.APPROVED);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(watcher.deadLetters()).extracting(PipelineWatcher.DeadLetterSeen::sourceTopic).containsAll(inputs));
+        assertThat(watcher.deadLetters()).filteredOn(d -> d.sourceTopic().equals(topics.requests().name()))
+                .extracting(PipelineWatcher.DeadLetterSeen::reason).contains("NOT_WIRE_FORMAT", "UNKNOWN_SCHEMA_ID");
+        assertThat(environment.services()).allSatisfy(s -> assertThat(s.isAlive()).as(s.name() + " alive").isTrue());
+    }
+
+    Outcome assertSingleOutcome(String requestId, OutcomeStatus status, int attempts) {
+        List<Outcome> outcomes = watcher.outcomes(requestId);
+        assertThat(outcomes).as("outcomes of " + requestId).hasSize(1);
+        Outcome outcome = outcomes.getFirst();
+        assertThat(outcome.getStatus()).as(requestId + " status (" + outcome.getReason() + ")").isEqualTo(status);
+        assertThat(outcome.getAttempts()).as(requestId + " attempts").isEqualTo(attempts);
+        return outcome;
+    }
+
+    void submit(AssayRequest request) {
+        try (var producer = new KafkaProducer<>(environment.kafkaProps(), new StringSerializer(), topics.requests().valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(topics.requests().name(), request.getRequestId(), request)).get();
+        } catch (Exception e) {
+            throw new AssertionError("cannot submit " + request.getRequestId(), e);
+        }
+    }
+
+    /** The request's records on a topic, read from the start until {@code expected} were seen (or 30 s), plus one more poll. */
+    <V extends SpecificRecord> List<V> readAll(Topic<V> topic, String requestId, int expected) {
+        List<V> found = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : readRaw(topic.name(), requestId, expected)) {
+            found.add(topic.valueSerde().deserializer().deserialize(topic.name(), record.value()));
+        }
+        return found;
+    }
+
+    List<ConsumerRecord<String, byte[]>> readRaw(String topic, String requestId, int expected) {
+        Map<String, Object> props = environment.kafkaProps();
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "scenario-reader-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (found.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(500)).forEach(r -> keep(found, r, requestId));
+            }
+            // One more poll: a duplicate would show up here.
+            consumer.poll(Duration.ofSeconds(1)).forEach(r -> keep(found, r, requestId));
+        }
+        return found;
+    }
+
+    private static void keep(List<ConsumerRecord<String, byte[]>> found, ConsumerRecord<String, byte[]> record, String requestId) {
+        if (requestId.equals(record.key())) {
+            found.add(record);
+        }
+    }
+
+    /** {@code -Dassay.it.environment=embedded|testcontainers} runs only that one; unset runs every environment available. */
+    static void assumeSelected(String environmentName) {
+        String selected = System.getProperty("assay.it.environment", "");
+        assumeTrue(selected.isBlank() || selected.equals(environmentName),
+                "assay.it.environment=" + selected + " leaves out the " + environmentName + " environment");
+    }
+
+    static boolean onPath(String command) {
+        String path = System.getenv("PATH");
+        return path != null && Arrays.stream(path.split(":")).anyMatch(dir -> Files.isExecutable(Path.of(dir, command)));
+    }
+}

@@ -1,0 +1,39 @@
+package dev.assay.executor.kubernetes;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One sandboxed execution as a Kubernetes Job.
+ *
+ * @param requestId   the pipeline request id; with {@code attempt} it names the Job, so a replay finds the same Job
+ * @param attempt     the fix-loop attempt, 0 or more
+ * @param language    selects the runner image ({@code executor.kubernetes.images.<language>}), case-insensitive
+ * @param files       workspace files, relative path to UTF-8 content, restored under {@code /workspace}
+ * @param command     program and arguments run in {@code /workspace} inside the runner image
+ * @param environment variables on top of {@code HOME=/tmp} and {@code TMPDIR=/tmp}
+ * @param limits      resources of this run
+ */
+public record JobRequest(String requestId, int attempt, String language, Map<String, String> files, List<String> command,
+        Map<String, String> environment, JobLimits limits) {
+
+    public JobRequest {
+        if (requestId == null || requestId.isBlank()) {
+            throw new IllegalArgumentException("request id must not be blank");
+        }
+        if (attempt < 0) {
+            throw new IllegalArgumentException("attempt must not be negative, was " + attempt);
+        }
+        if (language == null || language.isBlank()) {
+            throw new IllegalArgumentException("language must not be blank");
+        }
+        if (command == null || command.isEmpty()) {
+            throw new IllegalArgumentException("command must not be empty");
+        }
+        // Sorted so the ConfigMap keys and volume items come out the same for the same workspace.
+        files = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(files));
+        command = List.copyOf(command);
+        environment = Map.copyOf(environment);
+    }
+}

@@ -1,0 +1,31 @@
+/**
+ * The executor's production sandbox: each run is one Kubernetes Job in a dedicated namespace.
+ *
+ * <p>Public API: {@link dev.assay.executor.kubernetes.KubernetesJobRunner#run} takes a
+ * {@link dev.assay.executor.kubernetes.JobRequest} and returns a {@link dev.assay.executor.kubernetes.JobResult}, or
+ * throws {@link dev.assay.executor.kubernetes.KubernetesSandboxException} when the sandbox itself cannot run it;
+ * settings come from {@link dev.assay.executor.kubernetes.KubernetesSandboxConfig#from}. The Kubernetes client's types
+ * stay inside this package (the only exception is the {@code ApiClient} constructor argument).
+ *
+ * <p>Design notes:
+ * <ul>
+ *   <li><b>Idempotency.</b> The Job name is a function of request id and attempt; a create answered with 409 reuses the
+ *   existing Job after checking its {@code assay.dev/request-id} and {@code assay.dev/attempt} labels. Kafka replays
+ *   thus wait for the running Job instead of running the code again. A Job may still run its pod twice (Kubernetes
+ *   does not promise otherwise), and two executors may share one Job; results must be deduplicated downstream by
+ *   request id and attempt.</li>
+ *   <li><b>Workspace.</b> Files go into an immutable ConfigMap (numbered keys, volume items restore the paths),
+ *   mounted read-only and copied into a size-limited emptyDir by a {@code /bin/sh} step before the command. The
+ *   ConfigMap is created after the Job, with an owner reference to it, so garbage collection removes it with the
+ *   Job even when the executor dies mid-run (the kubelet retries the mount until it appears).</li>
+ *   <li><b>Waiting.</b> Polling at {@code poll.interval.ms}: the API server emulation used in tests serves watches
+ *   only over WebSockets, and one GET per interval per running Job is cheap at the executor's slot count.</li>
+ *   <li><b>Reading replies.</b> Requests are built with the typed client, replies are parsed as JSON trees: the
+ *   generated models of client-java reject fields they do not know, which newer API servers add every release
+ *   (kubernetes-client/java issues 3980, 4809), and they cannot read the object a DELETE returns.</li>
+ *   <li><b>Errors.</b> 5xx, 429 and connection errors are retried {@code api.retries} times with doubling backoff
+ *   capped at 5 s; other 4xx fail at once with a {@link dev.assay.executor.kubernetes.KubernetesSandboxException.Reason}.
+ *   The Job and ConfigMap are deleted in every case (the Job with background propagation, taking its pod).</li>
+ * </ul>
+ */
+package dev.assay.executor.kubernetes;

@@ -1,0 +1,149 @@
+package dev.assay.executor;
+
+import static dev.assay.executor.Generations.file;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.assay.avro.ArtifactKind;
+import dev.assay.avro.AuditEvent;
+import dev.assay.avro.AuditEventType;
+import dev.assay.avro.ExecutionPolicy;
+import dev.assay.avro.ExecutionResult;
+import dev.assay.avro.ExecutionStatus;
+import dev.assay.avro.Language;
+import dev.assay.avro.Violation;
+import dev.assay.executor.runner.PythonRunner;
+import dev.assay.executor.sandbox.Sandbox;
+import dev.assay.executor.sandbox.SandboxException;
+import dev.assay.executor.sandbox.SandboxRequest;
+import dev.assay.executor.sandbox.SandboxResult;
+import dev.assay.runtime.Emit;
+import dev.assay.schemas.Topics;
+import dev.assay.schemas.registry.InMemorySchemaRegistryClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Decisions taken before anything runs: no sandbox is touched (the fake one fails the test if called). */
+class ExecutorPolicyTest {
+    private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
+    @TempDir
+    Path scratch;
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    private final Sandbox mustNotRun = new Sandbox() {
+        @Override
+        public String backend() {
+            return "fake";
+        }
+
+        @Override
+        public SandboxResult run(SandboxRequest request) {
+            throw new AssertionError("the sandbox must not be used here");
+        }
+    };
+
+    private Executor executor() {
+        return new Executor(mustNotRun, List.of(new PythonRunner(Path.of("/usr/bin/python3"))), ExecutionPolicyTable.standard(),
+                ExecutorContract.LIMITS, 1, scratch, meters, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @Test
+    void migrationsAreNeverRun() throws Exception {
+        ExecutionResult r = executor().execute(Generations.generation(Language.PYTHON, ArtifactKind.MIGRATION, List.of(),
+                List.of(file("migrate.py", "import os; os.system('rm -rf /')"))));
+        assertThat(r.getStatus()).isEqualTo(ExecutionStatus.NOT_RUN);
+        assertThat(r.getPolicy()).isEqualTo(ExecutionPolicy.NEVER);
+        assertThat(r.getDetail()).contains("MIGRATION", "never");
+        assertThat(r.getBackend()).isEqualTo("fake");
+        assertThat(r.getExecutedAt()).isEqualTo(NOW);
+    }
+
+    @Test
+    void aFailedGenerationIsNotRunAndCarriesItsReason() throws Exception {
+        ExecutionResult r = executor().execute(Generations.failed("model timed out after 60 s"));
+        assertThat(r.getStatus()).isEqualTo(ExecutionStatus.NOT_RUN);
+        assertThat(r.getDetail()).contains("model timed out after 60 s");
+        assertThat(r.getGeneration().getFailureReason()).isEqualTo("model timed out after 60 s");
+        assertThat(r.getViolation()).isEqualTo(Violation.NONE);
+    }
+
+    @Test
+    void aLanguageWithoutRunnerIsAnError() throws Exception {
+        ExecutionResult r = executor().execute(Generations.generation(Language.JAVA, ArtifactKind.LIBRARY_CODE, List.of(),
+                List.of(file("A.java", "class A {}"))));
+        assertThat(r.getStatus()).isEqualTo(ExecutionStatus.ERROR);
+        assertThat(r.getDetail()).contains("no runner for language JAVA");
+    }
+
+    @Test
+    void unsafePathsAreRejectedBeforeAnythingRuns() throws Exception {
+        ExecutionResult r = executor().execute(Generations.python(List.of(), List.of(file("../../etc/cron.d/x", "boom"))));
+        assertThat(r.getStatus()).isEqualTo(ExecutionStatus.ERROR);
+        assertThat(r.getDetail()).startsWith("rejected workspace:").contains("'..'");
+        assertThat(scratch).isEmptyDirectory();
+    }
+
+    @Test
+    void aSandboxThatCannotStartGivesAnErrorResultNotALostRequest() throws Exception {
+        Sandbox broken = new Sandbox() {
+            @Override
+            public String backend() {
+                return "broken";
+            }
+
+            @Override
+            public SandboxResult run(SandboxRequest request) throws SandboxException {
+                throw new SandboxException("runsc: cannot create sandbox");
+            }
+        };
+        Executor executor = new Executor(broken, List.of(new PythonRunner(Path.of("/usr/bin/python3"))), ExecutionPolicyTable.standard(),
+                ExecutorContract.LIMITS, 1, scratch, meters, Clock.fixed(NOW, ZoneOffset.UTC));
+        ExecutionResult r = executor.execute(Generations.python(List.of(), List.of(file("test_a.py", "def test_a():\n    pass\n"))));
+        assertThat(r.getStatus()).isEqualTo(ExecutionStatus.ERROR);
+        assertThat(r.getDetail()).isEqualTo("sandbox failure (broken): runsc: cannot create sandbox");
+        assertThat(scratch).isEmptyDirectory();
+    }
+
+    @Test
+    void languageIsInferredFromFileNamesWhenTheRequestDoesNotSay() {
+        assertThat(Executor.languageOf(Generations.generation(Language.UNKNOWN, ArtifactKind.OTHER,
+                List.of(file("test_a.py", "")), List.of(file("a.py", ""), file("README.md", ""))))).isEqualTo(Language.PYTHON);
+        assertThat(Executor.languageOf(Generations.generation(Language.UNKNOWN, ArtifactKind.OTHER,
+                List.of(), List.of(file("a.js", ""))))).isEqualTo(Language.JAVASCRIPT);
+        assertThat(Executor.languageOf(Generations.generation(Language.UNKNOWN, ArtifactKind.OTHER,
+                List.of(), List.of(file("notes.txt", ""))))).isEqualTo(Language.UNKNOWN);
+    }
+
+    @Test
+    void handlerEmitsTheResultAndAnExecutedAuditEventKeyedByRequestId() throws Exception {
+        Topics topics = Topics.create("t.", new InMemorySchemaRegistryClient(), true);
+        ExecutorHandler handler = new ExecutorHandler(executor(), topics, Clock.fixed(NOW, ZoneOffset.UTC));
+        List<Emit<?>> out = handler.handle(null, Generations.generation(Language.PYTHON, ArtifactKind.MIGRATION, List.of(), List.of()));
+        assertThat(out).hasSize(2);
+        assertThat(out.get(0).topic()).isEqualTo(topics.executions());
+        assertThat(out.get(0).key()).isEqualTo("req-1");
+        assertThat(out.get(1).topic()).isEqualTo(topics.audit());
+        AuditEvent audit = (AuditEvent) out.get(1).value();
+        assertThat(audit.getType()).isEqualTo(AuditEventType.EXECUTED);
+        assertThat(audit.getService()).isEqualTo("executor");
+        assertThat(audit.getAttempt()).isEqualTo(1);
+        assertThat(audit.getDetail()).contains("status=NOT_RUN", "policy=NEVER");
+        assertThat(audit.getOccurredAt()).isEqualTo(NOW);
+        assertThat(meters.get("assay.executions").tag("status", "NOT_RUN").tag("backend", "fake").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void resultsSurviveTheWireFormat() throws Exception {
+        Topics topics = Topics.create("t.", new InMemorySchemaRegistryClient(), true);
+        ExecutionResult r = executor().execute(Generations.failed("nope"));
+        byte[] bytes = topics.executions().valueSerde().serializer().serialize(topics.executions().name(), r);
+        assertThat(topics.executions().valueSerde().deserializer().deserialize(topics.executions().name(), bytes)).isEqualTo(r);
+        assertThat(Duration.ofMillis(r.getDurationMs())).isZero();
+    }
+}

@@ -1,0 +1,235 @@
+package dev.assay.executor.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What every local backend must guarantee, checked by running hostile Python in it. Limits are small so the suite
+ * stays fast; each escape attempt prints what it achieved and the test asserts on that output.
+ */
+abstract class SandboxContract {
+    static final SandboxLimits SMALL = new SandboxLimits(Duration.ofSeconds(20), 10, 256L * 1024 * 1024, 16, 16 * 1024,
+            8L * 1024 * 1024);
+
+    @TempDir
+    Path input;
+    Sandbox sandbox;
+
+    abstract Sandbox sandbox();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        sandbox = sandbox();
+        Files.setPosixFilePermissions(input, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    SandboxResult python(String code, SandboxLimits limits) throws Exception {
+        Path script = input.resolve("main.py");
+        Files.writeString(script, code);
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        return sandbox.run(new SandboxRequest(input, List.of("/usr/bin/python3", "-I", "main.py"), List.of(), Map.of(), limits, null));
+    }
+
+    SandboxResult python(String code) throws Exception {
+        return python(code, SMALL);
+    }
+
+    @Test
+    void runsTheProgramOnACopyOfTheInputInAWritableWorkspace() throws Exception {
+        Files.writeString(input.resolve("data.txt"), "from the host");
+        input.resolve("data.txt").toFile().setReadable(true, false);
+        SandboxResult r = python("""
+                import os
+                print(os.getcwd(), open('data.txt').read())
+                open('out.txt', 'w').write('x')
+                print(os.path.exists('out.txt'))
+                """);
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).contains("/workspace from the host", "True");
+        assertThat(input.resolve("out.txt")).doesNotExist();
+        assertThat(r.timedOut()).isFalse();
+    }
+
+    @Test
+    void seesOnlyTheMinimalEnvironmentNotTheServices() throws Exception {
+        String canary = System.getenv("ASSAY_SANDBOX_CANARY");
+        assertThat(canary).as("surefire sets ASSAY_SANDBOX_CANARY so this test can see a leak").isNotBlank();
+        SandboxResult r = python("""
+                import os
+                print(sorted(os.environ.items()))
+                """);
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).doesNotContain(canary).doesNotContain("ASSAY_").doesNotContain("JAVA_HOME")
+                .doesNotContain("/root").contains("('HOME', '/tmp')");
+    }
+
+    @Test
+    void wallClockTimeoutKillsAnEndlessLoop() throws Exception {
+        SandboxResult r = python("while True: pass", SMALL.withTimeout(Duration.ofSeconds(2)));
+        assertThat(r.timedOut()).isTrue();
+        assertThat(r.exitCode()).isNull();
+    }
+
+    @Test
+    void cpuLimitStopsASpinWithSigxcpu() throws Exception {
+        SandboxResult r = python("while True: pass", new SandboxLimits(Duration.ofSeconds(20), 1, SMALL.memoryBytes(), 16,
+                1024, SMALL.workspaceBytes()));
+        assertThat(r.timedOut()).isFalse();
+        assertThat(r.exitCode()).isEqualTo(128 + 24);
+    }
+
+    @Test
+    void outputFloodIsCutAndKilled() throws Exception {
+        SandboxResult r = python("""
+                import sys
+                while True:
+                    sys.stdout.write('flood' * 1000 + '\\n')
+                """, SMALL.withOutputBytes(4096));
+        assertThat(r.outputLimitHit()).isTrue();
+        assertThat(r.outputTruncated()).isTrue();
+        assertThat(r.stdout()).hasSize(4096).startsWith("floodflood");
+    }
+
+    @Test
+    void hasNoNetworkNotEvenToTheHostsLoopback() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            SandboxResult r = python("""
+                    import socket
+                    for host, port in [('127.0.0.1', %d), ('1.1.1.1', 53), ('169.254.169.254', 80)]:
+                        try:
+                            socket.create_connection((host, port), timeout=3).close()
+                            print('CONNECTED', host)
+                        except OSError as e:
+                            print('blocked', host, e)
+                    try:
+                        print('RESOLVED', socket.gethostbyname('example.com'))
+                    except OSError as e:
+                        print('dns blocked', e)
+                    """.formatted(server.getLocalPort()));
+            assertThat(r.exitCode()).as(r.stderr()).isZero();
+            assertThat(r.stdout()).doesNotContain("CONNECTED").doesNotContain("RESOLVED")
+                    .contains("blocked 127.0.0.1", "blocked 1.1.1.1", "blocked 169.254.169.254", "dns blocked");
+        }
+    }
+
+    @Test
+    void forkBombHitsThePidLimit() throws Exception {
+        SandboxResult r = python("""
+                import os, time
+                children = 0
+                try:
+                    while True:
+                        if os.fork() == 0:
+                            time.sleep(5)
+                            os._exit(0)
+                        children += 1
+                except OSError as e:
+                    print('fork refused after', children, e.errno)
+                """, SMALL.withPids(8));
+        assertThat(r.timedOut()).isFalse();
+        assertThat(r.stdout()).contains("fork refused after").endsWith(" 11\n");
+        int children = Integer.parseInt(r.stdout().split(" ")[3]);
+        assertThat(children).isLessThan(8);
+    }
+
+    @Test
+    void memoryBombHitsTheMemoryLimit() throws Exception {
+        SandboxResult r = python("""
+                blocks = []
+                while True:
+                    blocks.append(bytearray(16 * 1024 * 1024))
+                """, SMALL.withMemoryBytes(128L * 1024 * 1024));
+        assertThat(r.timedOut()).isFalse();
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.stderr()).contains("MemoryError");
+    }
+
+    @Test
+    void diskFillHitsTheWorkspaceLimitNotTheHostDisk() throws Exception {
+        SandboxResult r = python("""
+                import os
+                for where in ['/workspace', '/tmp']:
+                    written = 0
+                    try:
+                        for i in range(1000):
+                            with open(os.path.join(where, 'fill%d' % i), 'wb') as f:
+                                f.write(b'x' * 1024 * 1024)
+                            written += 1
+                    except OSError as e:
+                        print(where, 'stopped after', written, 'MiB errno', e.errno)
+                """);
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).contains("/workspace stopped after", "/tmp stopped after");
+        assertThat(r.stdout().lines()).allMatch(l -> l.endsWith("errno 28") || l.endsWith("errno 27"));
+    }
+
+    @Test
+    void cannotReadHostSecretsOrWriteOutsideTheWorkspace() throws Exception {
+        String project = System.getProperty("assay.project.root", "/work/main");
+        SandboxResult r = python("""
+                import os
+                for path in ['/etc/shadow', '/etc/passwd', '/root', '%s', '/var/run/docker.sock', '/home']:
+                    print('VISIBLE' if os.path.exists(path) else 'hidden', path)
+                for pid in ['1', 'self', str(os.getppid())]:
+                    try:
+                        print('environ of', pid, open('/proc/%%s/environ' %% pid).read())
+                    except OSError:
+                        print('environ of', pid, 'unreadable')
+                for path in ['/usr/evil', '/input/evil', '/evil', '/etc/evil']:
+                    try:
+                        open(path, 'w').write('x')
+                        print('WROTE', path)
+                    except OSError as e:
+                        print('denied', path)
+                """.formatted(project));
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).doesNotContain("VISIBLE", "WROTE", System.getenv("ASSAY_SANDBOX_CANARY"))
+                .contains("hidden /etc/shadow", "denied /usr/evil", "denied /input/evil");
+        assertThat(input.resolve("evil")).doesNotExist();
+        assertThat(Path.of("/usr/evil")).doesNotExist();
+    }
+
+    @Test
+    void killingItsParentDoesNotReachTheJvm() throws Exception {
+        SandboxResult r = python("""
+                import os, signal
+                for pid in [os.getppid(), 1]:
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                        print('signalled', pid)
+                    except OSError as e:
+                        print('refused', pid, e.errno)
+                """);
+        assertThat(ProcessHandle.current().isAlive()).isTrue();
+        assertThat(r.timedOut()).isFalse();
+        // A second run still works: the sandbox machinery survived too.
+        assertThat(python("print('still here')").stdout()).contains("still here");
+    }
+
+    @Test
+    void runsAsAnUnprivilegedUserWithoutCapabilities() throws Exception {
+        SandboxResult r = python("""
+                import os
+                print('uid', os.getuid())
+                print([l for l in open('/proc/self/status') if l.startswith('CapEff')][0].split()[1])
+                """);
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).doesNotContain("uid 0\n").contains("0000000000000000");
+    }
+
+    static List<String> lines(String s) {
+        return new ArrayList<>(s.lines().toList());
+    }
+}

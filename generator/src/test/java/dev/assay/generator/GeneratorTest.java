@@ -1,0 +1,132 @@
+package dev.assay.generator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.assay.avro.AuditEvent;
+import dev.assay.avro.AuditEventType;
+import dev.assay.avro.FixRequest;
+import dev.assay.avro.Generation;
+import dev.assay.avro.GenerationStatus;
+import dev.assay.avro.SourceFile;
+import dev.assay.runtime.Emit;
+import dev.assay.schemas.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GeneratorTest {
+    private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
+    @TempDir
+    Path dir;
+    private final Topics topics = Topics.create("assay.", new InMemorySchemaRegistry(), true);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    private Generator generator() {
+        GeneratorConfig config = Fixtures.config(dir.toString());
+        return new Generator(topics, new ScriptedProvider(dir), new PromptBuilder("v1", config), new CompletionParser(10_000, 10),
+                Clock.fixed(NOW, ZoneOffset.UTC), meters);
+    }
+
+    private FixRequest fix(int attempt) {
+        return FixRequest.newBuilder().setRequestId("req-1").setAttempt(attempt).setContext(Fixtures.context())
+                .setPreviousFiles(List.of()).setFeedback("failed").setRequestedAt(NOW).build();
+    }
+
+    @Test
+    void contextGivesAScriptedGenerationAndAnAuditEvent() throws Exception {
+        Files.writeString(dir.resolve("req-1.attempt-1.md"), "```python path=slug.py\ndef slugify(t):\n    return t\n```\n");
+
+        List<Emit<?>> out = generator().onContext("req-1", Fixtures.context());
+
+        assertThat(out).extracting(e -> e.topic().name()).containsExactly("assay.generations", "assay.audit");
+        assertThat(out).allSatisfy(e -> assertThat(e.key()).isEqualTo("req-1"));
+        Generation g = (Generation) out.get(0).value();
+        assertThat(g.getStatus()).isEqualTo(GenerationStatus.OK);
+        assertThat(g.getAttempt()).isEqualTo(1);
+        assertThat(g.getFiles()).extracting(SourceFile::getPath).containsExactly("slug.py");
+        assertThat(g.getProvider()).isEqualTo("scripted");
+        assertThat(g.getModel()).isEqualTo("scripted");
+        assertThat(g.getScripted()).isTrue();
+        assertThat(g.getTemplateVersion()).isEqualTo("v1");
+        assertThat(g.getGeneratedAt()).isEqualTo(NOW);
+        assertThat(g.getContext()).isEqualTo(Fixtures.context());
+        AuditEvent audit = (AuditEvent) out.get(1).value();
+        assertThat(audit.getType()).isEqualTo(AuditEventType.GENERATED);
+        assertThat(audit.getService()).isEqualTo("generator");
+        assertThat(audit.getAttempt()).isEqualTo(1);
+        assertThat(meters.counter("assay.generator.generations", "provider", "scripted", "status", "OK").count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void fixRequestUsesItsAttemptAndFallsBackToAnEarlierScript() throws Exception {
+        Files.writeString(dir.resolve("req-1.attempt-1.md"), "```python path=slug.py\nX = 1\n```\n");
+
+        Generation g = (Generation) generator().onFixRequest("req-1", fix(3)).get(0).value();
+
+        assertThat(g.getAttempt()).isEqualTo(3);
+        assertThat(g.getStatus()).isEqualTo(GenerationStatus.OK);
+    }
+
+    @Test
+    void missingScriptGivesAFailedGenerationNotAnException() {
+        List<Emit<?>> out = generator().onFixRequest("req-1", fix(2));
+
+        Generation g = (Generation) out.get(0).value();
+        assertThat(g.getStatus()).isEqualTo(GenerationStatus.FAILED);
+        assertThat(g.getFailureReason()).isEqualTo("no scripted completion for request req-1 attempt 2");
+        assertThat(g.getFiles()).isEmpty();
+        assertThat(g.getScripted()).isTrue();
+        assertThat(((AuditEvent) out.get(1).value()).getDetail()).isEqualTo("failed: no scripted completion for request req-1 attempt 2");
+        assertThat(meters.counter("assay.generator.generations", "provider", "scripted", "status", "FAILED").count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void unusableAnswerGivesAFailedGeneration() throws Exception {
+        Files.writeString(dir.resolve("req-1.attempt-1.md"), "```python path=../../etc/cron.d/x\n* * * * * root sh\n```\n");
+
+        Generation g = (Generation) generator().onContext("req-1", Fixtures.context()).get(0).value();
+
+        assertThat(g.getStatus()).isEqualTo(GenerationStatus.FAILED);
+        assertThat(g.getFailureReason()).isEqualTo("unsafe path '../../etc/cron.d/x': contains '..'");
+    }
+
+    @Test
+    void aModelGenerationRecordsProviderModelTokensAndMetrics() throws Exception {
+        try (FakeModelServer server = new FakeModelServer()) {
+            server.then(FakeModelServer.Reply.json(200, OpenAiModelTest.completion("```python path=slug.py\nX = 1\n```\n", null)));
+            ProviderSettings settings = new ProviderSettings("gpt-test", server.url() + "/v1", new ProviderSettings.ApiKey("k"),
+                    java.time.Duration.ofSeconds(10), 1, java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(10),
+                    java.time.Duration.ofSeconds(1), 50, 10, java.time.Duration.ofSeconds(30));
+            GeneratorConfig config = Fixtures.config(dir.toString());
+            Generator generator = new Generator(topics, new ResilientProvider(new OpenAiModel(settings), settings, meters),
+                    new PromptBuilder("v1", config), new CompletionParser(10_000, 10), Clock.fixed(NOW, ZoneOffset.UTC), meters);
+
+            Generation g = (Generation) generator.onContext("req-1", Fixtures.context()).get(0).value();
+
+            assertThat(g.getStatus()).isEqualTo(GenerationStatus.OK);
+            assertThat(g.getProvider()).isEqualTo("openai");
+            assertThat(g.getModel()).isEqualTo("gpt-test-2026-01-01");
+            assertThat(g.getScripted()).isFalse();
+            assertThat(g.getTokensIn()).isEqualTo(321);
+            assertThat(g.getTokensOut()).isEqualTo(45);
+            assertThat(g.getLatencyMs()).isNotNegative();
+            assertThat(meters.summary("assay.generator.tokens", "provider", "openai", "direction", "in").totalAmount()).isEqualTo(321.0);
+            assertThat(meters.summary("assay.generator.tokens", "provider", "openai", "direction", "out").totalAmount()).isEqualTo(45.0);
+            assertThat(meters.timer("assay.generator.model.latency", "provider", "openai").count()).isEqualTo(1);
+            assertThat(meters.timer("assay.generator.provider.calls", "provider", "openai", "outcome", "ok").count()).isEqualTo(1);
+            assertThat(server.requests().getFirst().body()).contains("Implement slugify(text)", "untrusted-file");
+        }
+    }
+
+    @Test
+    void aFixRequestForAttemptOneIsABug() {
+        assertThatThrownBy(() -> generator().onFixRequest("req-1", fix(1))).isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,135 @@
+package dev.assay.verifier;
+
+import dev.assay.avro.ApprovalDecision;
+import dev.assay.avro.ApprovalRequest;
+import dev.assay.avro.AuditEvent;
+import dev.assay.avro.AuditEventType;
+import dev.assay.avro.ExecutionResult;
+import dev.assay.avro.FixRequest;
+import dev.assay.avro.GateDecision;
+import dev.assay.avro.Outcome;
+import dev.assay.avro.OutcomeStatus;
+import dev.assay.avro.Verdict;
+import dev.assay.verifier.checks.VerdictEngine;
+import dev.assay.verifier.gate.RiskAssessment;
+import dev.assay.verifier.gate.RiskGate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The verifier's state machine for one request, free of Kafka: results are judged, failures go round the fix loop,
+ * passes go through the risk gate, and decisions close gated requests. Every request ends with exactly one outcome:
+ * a result for an attempt already judged, or any input for a closed request, changes nothing — executor pods may
+ * run twice and Kafka may redeliver, so duplicates are expected, not exceptional.
+ */
+public final class RequestLifecycle {
+    /** {@code decidedBy} of outcomes the gate approved without a person. */
+    public static final String AUTO_APPROVER = "gate:auto-approve";
+
+    private final VerdictEngine engine;
+    private final FixLoop fixLoop;
+    private final RiskGate gate;
+    private final Clock clock;
+    private final AuditEvents audit;
+
+    public RequestLifecycle(VerdictEngine engine, FixLoop fixLoop, RiskGate gate, Clock clock) {
+        this.engine = engine;
+        this.fixLoop = fixLoop;
+        this.gate = gate;
+        this.clock = clock;
+        this.audit = new AuditEvents(clock);
+    }
+
+    /** The next step for an execution result, given the request's state ({@code null} when first seen). */
+    public Step onResult(RequestState state, ExecutionResult result) {
+        String id = result.getRequestId();
+        int attempt = result.getAttempt();
+        if (state != null && state.phase() == RequestState.Phase.CLOSED) {
+            return Step.ignored("request " + id + " is closed; attempt " + attempt + " arrived late");
+        }
+        if (state != null && attempt <= state.lastAttempt()) {
+            return Step.ignored("attempt " + attempt + " of " + id + " was already judged (last " + state.lastAttempt() + ")");
+        }
+        if (state != null && state.phase() == RequestState.Phase.AWAITING_DECISION) {
+            return Step.ignored("request " + id + " is waiting for a decision; no attempt " + attempt + " was requested");
+        }
+        Verdict verdict = engine.judge(result);
+        List<AuditEvent> events = new ArrayList<>();
+        events.add(audit.event(id, AuditEventType.VERDICT, attempt, verdict.getSummary()));
+        if (!verdict.getPassed()) {
+            if (fixLoop.canRetry(result)) {
+                FixRequest fix = fixLoop.fixRequest(result, verdict);
+                events.add(audit.event(id, AuditEventType.FIX_REQUESTED, fix.getAttempt(),
+                        "attempt " + fix.getAttempt() + " of " + FixLoop.maxAttempts(result) + " requested"));
+                return new Step(RequestState.fixing(attempt), verdict, fix, null, null, events, null, null);
+            }
+            Outcome failed = fixLoop.exhausted(result, verdict);
+            events.add(completed(failed));
+            return new Step(RequestState.fixing(attempt).closed(attempt), verdict, null, null, failed, events, null, null);
+        }
+        RiskAssessment risk = gate.assess(result, verdict);
+        ApprovalRequest approval = gate.approvalRequest(result, verdict, risk);
+        events.add(audit.event(id, AuditEventType.GATED, attempt, "risk " + risk.level() + " (score " + risk.score()
+                + "), " + risk.decision() + " under gate policy " + risk.policyVersion()));
+        RequestState awaiting = RequestState.awaiting(attempt, risk.level(), risk.decision(), result.getGeneration().getFiles());
+        if (risk.decision() != GateDecision.AUTO_APPROVE) {
+            return new Step(awaiting, verdict, null, approval, null, events, null, null);
+        }
+        Outcome approved = outcome(id, OutcomeStatus.APPROVED, awaiting, AUTO_APPROVER,
+                "auto-approved: risk " + risk.level() + " (score " + risk.score() + ") under gate policy " + risk.policyVersion());
+        events.add(audit.event(id, AuditEventType.DECIDED, attempt, "APPROVED by " + AUTO_APPROVER));
+        events.add(completed(approved));
+        return new Step(awaiting.closed(attempt), verdict, null, approval, approved, events, null, null);
+    }
+
+    /** The next step for a person's decision; decisions for requests not waiting for one are rejected. */
+    public Step onDecision(RequestState state, ApprovalDecision decision) {
+        String id = decision.getRequestId();
+        if (state == null) {
+            return Step.rejected(Step.UNKNOWN_REQUEST, "no request " + id + " has been gated by this verifier");
+        }
+        if (state.phase() == RequestState.Phase.CLOSED) {
+            return Step.rejected(Step.ALREADY_CLOSED, "request " + id + " already has its outcome");
+        }
+        if (state.phase() != RequestState.Phase.AWAITING_DECISION) {
+            return Step.rejected(Step.NOT_AWAITING_DECISION, "request " + id + " is still in the fix loop (attempt "
+                    + state.lastAttempt() + ")");
+        }
+        String reviewer = decision.getReviewer() == null ? "" : decision.getReviewer().strip();
+        if (reviewer.isEmpty() || reviewer.toLowerCase(Locale.ROOT).startsWith("gate:")) {
+            // Only a named person decides a gated request; "gate:" identities belong to the verifier itself.
+            return Step.rejected(Step.INVALID_DECISION, "decision for " + id + " names no reviewer");
+        }
+        OutcomeStatus status = decision.getApproved() ? OutcomeStatus.APPROVED : OutcomeStatus.REJECTED;
+        String reason = decision.getReason() == null || decision.getReason().isBlank()
+                ? status.name().toLowerCase(Locale.ROOT) + " by " + reviewer
+                : decision.getReason().strip();
+        Outcome outcome = outcome(id, status, state, reviewer, reason);
+        List<AuditEvent> events = List.of(
+                audit.event(id, AuditEventType.DECIDED, state.lastAttempt(), status + " by " + reviewer + ": " + reason),
+                completed(outcome));
+        return new Step(state.closed(state.lastAttempt()), null, null, null, outcome, events, null, null);
+    }
+
+    private Outcome outcome(String id, OutcomeStatus status, RequestState state, String decidedBy, String reason) {
+        return Outcome.newBuilder()
+                .setRequestId(id)
+                .setStatus(status)
+                .setAttempts(state.lastAttempt())
+                .setReason(reason)
+                .setRiskLevel(state.riskLevel())
+                .setDecidedBy(decidedBy)
+                // Only approved code is handed on; a rejected candidate stays in the approval request's evidence.
+                .setFiles(status == OutcomeStatus.APPROVED ? RequestState.StoredFile.toSource(state.files()) : List.of())
+                .setCompletedAt(clock.instant())
+                .build();
+    }
+
+    private AuditEvent completed(Outcome outcome) {
+        return audit.event(outcome.getRequestId(), AuditEventType.COMPLETED, outcome.getAttempts(),
+                outcome.getStatus() + (outcome.getDecidedBy() == null ? "" : " by " + outcome.getDecidedBy())
+                        + ": " + outcome.getReason());
+    }
+}

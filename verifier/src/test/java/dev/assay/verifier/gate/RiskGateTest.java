@@ -1,0 +1,186 @@
+package dev.assay.verifier.gate;
+
+import static dev.assay.verifier.Fixtures.file;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.assay.avro.ApprovalRequest;
+import dev.assay.avro.ArtifactKind;
+import dev.assay.avro.ExecutionPolicy;
+import dev.assay.avro.ExecutionResult;
+import dev.assay.avro.Finding;
+import dev.assay.avro.GateDecision;
+import dev.assay.avro.RiskLevel;
+import dev.assay.avro.Severity;
+import dev.assay.avro.SourceFile;
+import dev.assay.avro.Verdict;
+import dev.assay.verifier.Fixtures;
+import dev.assay.verifier.checks.ImportAllowlist;
+import dev.assay.verifier.checks.VerdictEngine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class RiskGateTest {
+    private final RiskGate gate = new RiskGate(GatePolicy.defaults(), Clock.systemUTC());
+    private final VerdictEngine engine = VerdictEngine.withDefaultChecks(ImportAllowlist.defaults(), Clock.systemUTC());
+
+    @ParameterizedTest
+    @CsvSource({
+        "UNIT_TEST, LOW, AUTO_APPROVE",
+        "LIBRARY_CODE, LOW, AUTO_APPROVE",
+        "DATA_TRANSFORMATION, LOW, AUTO_APPROVE",
+        "API_ENDPOINT, MEDIUM, HUMAN_REVIEW",
+        "DB_QUERY, MEDIUM, HUMAN_REVIEW",
+        "INFRASTRUCTURE, HIGH, HUMAN_REVIEW",
+        "MIGRATION, CRITICAL, MANUAL_ONLY",
+    })
+    void artifactKindSetsTheBaseLevel(ArtifactKind kind, RiskLevel level, GateDecision decision) {
+        RiskAssessment a = assess(Fixtures.passed("r", 1, kind));
+        assertThat(a.level()).isEqualTo(level);
+        assertThat(a.decision()).isEqualTo(decision);
+        assertThat(a.policyVersion()).isEqualTo(GatePolicy.defaults().version());
+        assertThat(a.reasons()).first().asString().startsWith("artifact kind " + kind);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "db/migrations/V2__add_index.sql, CRITICAL",
+        "Dockerfile, HIGH",
+        "svc/Dockerfile, HIGH",
+        ".github/workflows/ci.yml, HIGH",
+        "infra/main.tf, HIGH",
+        "deploy/k8s/service.yaml, HIGH",
+        "scripts/run.sh, MEDIUM",
+    })
+    void sensitivePathsRaiseTheLevelOfHarmlessCode(String path, RiskLevel level) {
+        RiskAssessment a = assess(Fixtures.passed("r", 1, ArtifactKind.LIBRARY_CODE, file(path, "x\n")));
+        assertThat(a.level()).isEqualTo(level);
+        assertThat(a.reasons()).anySatisfy(r -> assertThat(r).startsWith("touches ").contains(path));
+    }
+
+    @Test
+    void kubernetesManifestIsRecognisedByContentAnywhere() {
+        RiskAssessment manifest = assess(Fixtures.passed("r", 1, ArtifactKind.LIBRARY_CODE,
+                file("conf/app.yaml", "apiVersion: apps/v1\nkind: Deployment\n")));
+        RiskAssessment plainYaml = assess(Fixtures.passed("r", 1, ArtifactKind.LIBRARY_CODE,
+                file("conf/app.yaml", "name: x\n")));
+        assertThat(manifest.level()).isEqualTo(RiskLevel.HIGH);
+        assertThat(plainYaml.level()).isEqualTo(RiskLevel.LOW);
+    }
+
+    @Test
+    void findingsAttemptsAndDiffSizeAddScoreUntilTheLevelRises() {
+        ExecutionResult quiet = Fixtures.passed("r", 1, ArtifactKind.DATA_TRANSFORMATION);
+        List<String> big = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            big.add("x" + i + " = " + i);
+        }
+        ExecutionResult noisy = Fixtures.passed("r", 3, ArtifactKind.DATA_TRANSFORMATION,
+                file("transform.py", String.join("\n", big)));
+        Verdict noisyVerdict = engine.judge(noisy);
+        noisyVerdict.setFindings(List.of(finding(Severity.MEDIUM), finding(Severity.MEDIUM), finding(Severity.LOW)));
+
+        RiskAssessment low = gate.assess(quiet, engine.judge(quiet));
+        RiskAssessment raised = gate.assess(noisy, noisyVerdict);
+
+        assertThat(low.level()).isEqualTo(RiskLevel.LOW);
+        // 20 (kind) + 23 (findings) + 10 (attempt 3) + 15 (300 lines) = 68
+        assertThat(raised.score()).isEqualTo(68);
+        assertThat(raised.level()).isEqualTo(RiskLevel.HIGH);
+        assertThat(raised.reasons()).anyMatch(r -> r.startsWith("passed on attempt 3"))
+                .anyMatch(r -> r.startsWith("300 changed line(s)")).anyMatch(r -> r.startsWith("score 68 reaches HIGH"));
+    }
+
+    @Test
+    void unchangedLinesOfAnExistingFileDoNotCount() {
+        SourceFile original = file("calc.py", "a = 1\nb = 2\nc = 3\n");
+        var request = Fixtures.request("r", dev.assay.avro.Language.PYTHON, ArtifactKind.LIBRARY_CODE, 3);
+        request.setFiles(List.of(original));
+        assertThat(RiskGate.changedLines(request, List.of(file("calc.py", "a = 1\nb = 20\nc = 3\nd = 4\n")))).isEqualTo(2);
+    }
+
+    @Test
+    void dryRunIsNamedAmongTheReasons() {
+        ExecutionResult r = Fixtures.passed("r", 1, ArtifactKind.INFRASTRUCTURE);
+        r.setPolicy(ExecutionPolicy.DRY_RUN);
+        assertThat(assess(r).reasons()).contains("the executor ran it as DRY_RUN only");
+    }
+
+    @Test
+    void approvalRequestCarriesTheEvidence() {
+        ExecutionResult r = Fixtures.passed("r", 2, ArtifactKind.API_ENDPOINT);
+        Verdict v = engine.judge(r);
+        RiskAssessment a = gate.assess(r, v);
+        ApprovalRequest req = gate.approvalRequest(r, v, a);
+        assertThat(req.getRequestId()).isEqualTo("r");
+        assertThat(req.getAttempt()).isEqualTo(2);
+        assertThat(req.getRiskLevel()).isEqualTo(a.level());
+        assertThat(req.getRiskScore()).isEqualTo(a.score());
+        assertThat(req.getDecision()).isEqualTo(GateDecision.HUMAN_REVIEW);
+        assertThat(req.getReasons()).isEqualTo(a.reasons());
+        assertThat(req.getTask()).isEqualTo("write add(a, b)");
+        assertThat(req.getFiles()).isEqualTo(r.getGeneration().getFiles());
+        assertThat(req.getTests()).isEqualTo(r.getTests());
+        assertThat(req.getPolicyVersion()).isEqualTo(a.policyVersion());
+    }
+
+    @Test
+    void policyFileOverridesTheBuiltInOne(@TempDir Path dir) throws IOException {
+        Properties p = defaults();
+        p.setProperty("version", "strict-7");
+        p.setProperty("decision.LOW", "HUMAN_REVIEW");
+        Path file = dir.resolve("policy.properties");
+        try (var out = Files.newBufferedWriter(file)) {
+            p.store(out, null);
+        }
+        RiskGate strict = new RiskGate(GatePolicy.load(Optional.of(file)), Clock.systemUTC());
+        RiskAssessment a = strict.assess(Fixtures.passed("r", 1, ArtifactKind.UNIT_TEST),
+                engine.judge(Fixtures.passed("r", 1, ArtifactKind.UNIT_TEST)));
+        assertThat(a.decision()).isEqualTo(GateDecision.HUMAN_REVIEW);
+        assertThat(a.policyVersion()).isEqualTo("strict-7");
+    }
+
+    @Test
+    void invalidPoliciesAreRefusedAtLoad() throws IOException {
+        Properties noVersion = defaults();
+        noVersion.remove("version");
+        Properties badDecision = defaults();
+        badDecision.setProperty("decision.HIGH", "YOLO");
+        Properties unordered = defaults();
+        unordered.setProperty("threshold.HIGH", "10");
+        Properties missingKind = defaults();
+        missingKind.remove("kind.MIGRATION.level");
+
+        assertThatThrownBy(() -> GatePolicy.of(noVersion)).hasMessageContaining("missing version");
+        assertThatThrownBy(() -> GatePolicy.of(badDecision)).hasMessageContaining("decision.HIGH");
+        assertThatThrownBy(() -> GatePolicy.of(unordered)).hasMessageContaining("threshold.HIGH");
+        assertThatThrownBy(() -> GatePolicy.of(missingKind)).hasMessageContaining("kind.MIGRATION.level");
+    }
+
+    private RiskAssessment assess(ExecutionResult r) {
+        return gate.assess(r, engine.judge(r));
+    }
+
+    private static Finding finding(Severity severity) {
+        return Finding.newBuilder().setCheck("c").setSeverity(severity).setMessage("m").setPath(null).setLine(null).build();
+    }
+
+    private static Properties defaults() throws IOException {
+        Properties p = new Properties();
+        try (InputStream in = RiskGateTest.class.getClassLoader().getResourceAsStream(GatePolicy.RESOURCE)) {
+            p.load(in);
+        }
+        return p;
+    }
+}
