@@ -16,19 +16,18 @@ import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The same scenarios against the official Apache Kafka and Confluent Schema Registry images, plus proof that what Assay
  * registers is what Confluent's serializer would have registered. Skipped, with the reason, where no Docker engine runs.
  */
+@ExtendWith(DockerAvailable.class)
 class ContainersPipelineIT extends PipelineScenarios {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     PipelineEnvironment createEnvironment() {
-        assumeSelected("testcontainers");
-        assumeTrue(ContainersEnvironment.dockerAvailable(),
-                "no Docker engine reachable: the Testcontainers scenarios (apache/kafka + confluentinc/cp-schema-registry) need one");
         if (!Boolean.getBoolean("assay.require.tools")) {
             assumeTrue(onPath("runsc") || onPath("bwrap"), "no local sandbox (runsc or bwrap) here: run ./assay setup");
         }
@@ -37,8 +36,7 @@ class ContainersPipelineIT extends PipelineScenarios {
 
     @Test
     void confluentRegistryHoldsAssaySchemasUnderTopicNameSubjectsWithTheIdsInTheRecords() throws Exception {
-        AssayRequest request = RequestFiles.read(PROJECT_ROOT.resolve("examples/requests/01-slugify.json"));
-        request.setRequestId("registry-check-" + System.nanoTime());
+        AssayRequest request = slugifyAs("registry-check-" + System.nanoTime());
         submit(request);
         assertThat(watcher.awaitOutcomes(List.of(request.getRequestId()), OUTCOME_TIMEOUT)).isTrue();
 

@@ -51,11 +51,20 @@ abstract class PipelineScenarios {
     /** The environment to run in, or a JUnit assumption failure saying why it cannot run here. */
     abstract PipelineEnvironment createEnvironment();
 
+    /** A copy of the example completions, so scenarios can add canned answers for request ids of their own. */
+    protected Path completions;
+
     @BeforeAll
     void startEnvironment() throws Exception {
         environment = createEnvironment();
+        completions = Files.createTempDirectory("assay-completions-");
+        try (var files = Files.list(PROJECT_ROOT.resolve("examples/completions"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, completions.resolve(file.getFileName()));
+            }
+        }
         environment.start(AssayConfig.of(Map.of(
-                "generator.scripted.dir", PROJECT_ROOT.resolve("examples/completions").toString(),
+                "generator.scripted.dir", completions.toString(),
                 "devstack.partitions", "2")));
         topics = environment.topics();
         watcher = new PipelineWatcher(environment.kafkaProps(), topics, e -> { });
@@ -108,8 +117,7 @@ abstract class PipelineScenarios {
             }
             producer.send(new ProducerRecord<>(topics.requests().name(), "poison-id", unknownSchemaId)).get();
         }
-        AssayRequest healthy = RequestFiles.read(PROJECT_ROOT.resolve("examples/requests/01-slugify.json"));
-        healthy.setRequestId("after-poison-" + UUID.randomUUID());
+        AssayRequest healthy = slugifyAs("after-poison-" + UUID.randomUUID());
         submit(healthy);
 
         assertThat(watcher.awaitOutcomes(List.of(healthy.getRequestId()), OUTCOME_TIMEOUT)).isTrue();
@@ -120,6 +128,14 @@ abstract class PipelineScenarios {
         assertThat(watcher.deadLetters()).filteredOn(d -> d.sourceTopic().equals(topics.requests().name()))
                 .extracting(PipelineWatcher.DeadLetterSeen::reason).contains("NOT_WIRE_FORMAT", "UNKNOWN_SCHEMA_ID");
         assertThat(environment.services()).allSatisfy(s -> assertThat(s.isAlive()).as(s.name() + " alive").isTrue());
+    }
+
+    /** The passing slugify example under a new request id, with its canned completion. */
+    AssayRequest slugifyAs(String requestId) throws Exception {
+        AssayRequest request = RequestFiles.read(PROJECT_ROOT.resolve("examples/requests/01-slugify.json"));
+        request.setRequestId(requestId);
+        Files.copy(completions.resolve("ex-slugify.attempt-1.md"), completions.resolve(requestId + ".attempt-1.md"));
+        return request;
     }
 
     Outcome assertSingleOutcome(String requestId, OutcomeStatus status, int attempts) {
