@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * then its outputs, its dead letters and its input offsets are committed in one Kafka transaction: a crash
  * re-processes the batch rather than losing or half-publishing it, and downstream readers use read_committed.
  * Bytes are deserialized here rather than in the consumer, so one bad record becomes a dead letter instead of
- * a poll that throws forever. A registry outage is retried (the batch is rewound), never dead-lettered.
+ * a poll that throws forever. A registry outage, or a handler's {@link RetriableStageException}, is retried (the batch
+ * is rewound), never dead-lettered.
  */
 public final class StageLoop implements AssayService {
     private static final Logger log = LoggerFactory.getLogger(StageLoop.class);
@@ -202,6 +203,8 @@ public final class StageLoop implements AssayService {
                 throw new RetryBatchException(e);
             }
             return List.of(deadLetter(record, e));
+        } catch (RetriableStageException e) {
+            throw new RetryBatchException(e);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
