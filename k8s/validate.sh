@@ -17,7 +17,10 @@ else
     echo "validate: neither kubectl nor kustomize is installed; cannot render the overlays" >&2
     exit 2
 fi
-command -v node >/dev/null && command -v npm >/dev/null || { echo "validate: node and npm are needed" >&2; exit 2; }
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "validate: node and npm are needed" >&2
+    exit 2
+fi
 
 # Install the pinned checker packages once (and again whenever the lock file changes).
 if [[ ! -f validate/node_modules/.package-lock.json || validate/package-lock.json -nt validate/node_modules/.package-lock.json ]]; then

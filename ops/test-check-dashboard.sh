@@ -46,6 +46,13 @@ expect() {  # $1 expected exit status, $2 name, rest: command
         echo "FAILED: $name: exit $got, expected $want"; sed 's/^/    /' "$work/out"; failed=$((failed + 1))
     fi
 }
+expect_output() {  # $1 name, $2 pattern the last command's output must contain
+    if grep -q "$2" "$work/out"; then
+        echo "ok: $1"; passed=$((passed + 1))
+    else
+        echo "FAILED: $1"; failed=$((failed + 1))
+    fi
+}
 
 full="$(free_base)"; start_fakes "$full" full
 partial="$((full + 4))"; start_fakes "$partial" partial
@@ -56,11 +63,9 @@ none="$(free_base)"
 
 expect 0 "every panel has data when every meter is served" "$here/check-dashboard.sh" --base-port "$full" --timeout 60
 expect 1 "panels without data fail" "$here/check-dashboard.sh" --base-port "$partial" --timeout 15
-grep -q "FAIL Verdict pass rate \[A\]: no series" "$work/out" && echo "ok: the missing panel is named" && passed=$((passed + 1)) \
-    || { echo "FAILED: the missing panel is not named"; failed=$((failed + 1)); }
+expect_output "the missing panel is named" "FAIL Verdict pass rate \[A\]: no series"
 expect 1 "an invalid query fails" "$here/check-dashboard.sh" --base-port "$full" --dashboard "$work/broken.json" --timeout 30
-grep -q "invalid: .*parse error" "$work/out" && echo "ok: the parse error is reported" && passed=$((passed + 1)) \
-    || { echo "FAILED: the parse error is not reported"; failed=$((failed + 1)); }
+expect_output "the parse error is reported" "invalid: .*parse error"
 expect 0 "syntax-only accepts the dashboard" "$here/check-dashboard.sh" --syntax-only
 expect 1 "syntax-only rejects an invalid query" "$here/check-dashboard.sh" --syntax-only --dashboard "$work/broken.json"
 expect 2 "no targets up is a setup error" env ASSAY_DASHCHECK_TARGET_WAIT=5 "$here/check-dashboard.sh" --base-port "$none" --timeout 5

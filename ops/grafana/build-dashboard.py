@@ -59,6 +59,9 @@ def panel(title, kind, targets, w=8, h=8, unit=None, desc="", stack=False, extra
 RI = "$__rate_interval"
 RANGE = "$__range"
 SVC = 'service=~"$service"'
+# Kafka clients report each partition twice while the topic name has a period: under the real name and, deprecated,
+# with periods replaced by underscores. Keep the real one (Assay's topic names contain no underscore).
+TOPIC = 'topic!~"[^.]*_[^.]*"'
 
 def thresholds(*steps):
     return {"defaults": {"thresholds": {"mode": "absolute", "steps": [{"color": c, "value": v} for c, v in steps]}}}
@@ -161,10 +164,10 @@ panel("Model call retries (/s)", "timeseries",
 # --- Kafka ----------------------------------------------------------------------------------------------------
 row("Kafka: consumer lag, errors and dead letters")
 panel("Consumer lag (records)", "timeseries",
-      [(f'sum by (service, topic) (kafka_consumer_fetch_manager_records_lag{{{SVC}}})', "{{service}} {{topic}}")],
+      [(f'sum by (service, topic) (kafka_consumer_fetch_manager_records_lag{{{SVC}, {TOPIC}}})', "{{service}} {{topic}}")],
       w=8, desc="Records not yet consumed, summed over partitions, per service and topic (KEDA scales on this).")
 panel("Max partition lag (records)", "timeseries",
-      [(f'max by (service) (kafka_consumer_fetch_manager_records_lag_max{{{SVC}}})', "{{service}}")],
+      [(f'max by (service) (kafka_consumer_fetch_manager_records_lag_max{{{SVC}, {TOPIC}}})', "{{service}}")],
       w=8, desc="Largest lag of any assigned partition, per service.")
 panel("Dead letters (/s)", "timeseries",
       [(f'sum by (service, reason) (rate(assay_dead_letters_total{{{SVC}}}[{RI}]))'
@@ -174,7 +177,7 @@ panel("Stage results (/s)", "timeseries",
       [(f'sum by (service, result) (rate(assay_stage_records_total{{{SVC}}}[{RI}]))', "{{service}} {{result}}")],
       w=8, unit="ops", desc="Handled input records per second, ok vs dead_letter.")
 panel("Verifier stream threads: processed records (/s)", "timeseries",
-      [('sum by (service) (kafka_stream_thread_process_rate{service="verifier"})', "{{service}}")],
+      [(f'sum by (service) (rate(kafka_stream_thread_process_total{{service="verifier"}}[{RI}]))', "{{service}}")],
       w=8, unit="ops", desc="Records processed per second by the verifier's Kafka Streams threads.")
 panel("Producer record errors (/s)", "timeseries",
       [(f'sum by (service) (rate(kafka_producer_record_error_total{{{SVC}}}[{RI}]))', "{{service}}")],

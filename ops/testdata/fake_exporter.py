@@ -32,7 +32,7 @@ def body():
         m("assay_stage_processing_seconds_count", {"topic": "assay.in"}, i)
         m("assay_stage_processing_seconds_sum", {"topic": "assay.in"}, 0.05 * i)
     if full and service == "verifier":
-        m("kafka_stream_thread_process_rate", {"thread_id": "t1"}, 4.0)
+        m("kafka_stream_thread_process_total", {"thread_id": "t1"}, 4 * i)
         m("assay_verdicts_total", {"passed": "true"}, i)
         m("assay_verdicts_total", {"passed": "false"}, i // 2)
         m("assay_outcomes_total", {"status": "APPROVED"}, i)

@@ -1,6 +1,8 @@
 package dev.assay.devstack;
 
+import dev.assay.avro.ApprovalRequest;
 import dev.assay.avro.AssayRequest;
+import dev.assay.avro.GateDecision;
 import dev.assay.avro.AuditEvent;
 import dev.assay.avro.Outcome;
 import dev.assay.runtime.AssayConfig;
@@ -80,6 +82,10 @@ public final class DevMain {
         @Option(names = "--timeout", defaultValue = "PT5M", description = "How long to wait for all outcomes (ISO-8601, default: ${DEFAULT-VALUE}).")
         Duration timeout;
 
+        @Option(names = "--linger", defaultValue = "PT0S",
+                description = "Keep the stack up this long after the summary, e.g. for a Prometheus scrape (ISO-8601, default: ${DEFAULT-VALUE}).")
+        Duration linger;
+
         @Override
         public Integer call() throws Exception {
             PrintStream out = System.out;
@@ -101,8 +107,12 @@ public final class DevMain {
                         out.printf("%s  %-" + width + "s  SUBMITTED  %s%n", now(), request.getRequestId(), request.getTask());
                     }
                     List<String> ids = submitted.stream().map(AssayRequest::getRequestId).toList();
-                    boolean complete = watcher.awaitOutcomes(ids, timeout);
+                    boolean complete = watcher.awaitSettled(ids, timeout);
                     printSummary(out, width, ids, watcher);
+                    if (!linger.isZero()) {
+                        out.println("Stack stays up for " + linger + " (metrics " + stack.metricsPorts() + ")");
+                        Thread.sleep(linger);
+                    }
                     if (!complete) {
                         out.println("Timed out after " + timeout + " waiting for outcomes.");
                         return 1;
@@ -155,6 +165,9 @@ public final class DevMain {
             case PipelineWatcher.OutcomeSeen(Outcome o) -> String.format("%-" + width + "s  OUTCOME %s after %d attempt(s), risk %s%s: %s",
                     o.getRequestId(), o.getStatus(), o.getAttempts(), o.getRiskLevel(),
                     o.getDecidedBy() == null ? "" : ", by " + o.getDecidedBy(), o.getReason());
+            case PipelineWatcher.ApprovalSeen(ApprovalRequest a) -> String.format("%-" + width + "s  AT THE GATE: risk %s (score %d) → %s%s",
+                    a.getRequestId(), a.getRiskLevel(), a.getRiskScore(), a.getDecision(),
+                    a.getDecision() == GateDecision.AUTO_APPROVE ? "" : "; waits for a person: " + String.join("; ", a.getReasons()));
             case PipelineWatcher.DeadLetterSeen d -> String.format("%-" + width + "s  DEAD-LETTER from %s (%s, %s): %s", "-",
                     d.sourceTopic(), d.service(), d.reason(), d.message());
         };
@@ -171,7 +184,9 @@ public final class DevMain {
             String stages = watcher.audit(id).stream()
                     .map(e -> e.getType() + (e.getAttempt() > 0 ? "#" + e.getAttempt() : ""))
                     .collect(Collectors.joining(" → "));
-            String result = outcomes.isEmpty() ? "NO OUTCOME"
+            String result = outcomes.isEmpty()
+                    ? watcher.heldForReview(id).map(a -> "HELD for human review (risk " + a.getRiskLevel() + ", " + a.getDecision()
+                            + "): approve or reject it on the approval-decisions topic").orElse("NO OUTCOME")
                     : outcomes.getFirst().getStatus() + " after " + outcomes.getFirst().getAttempts() + " attempt(s)"
                     + (outcomes.size() > 1 ? " (" + outcomes.size() + " outcomes!)" : "");
             out.printf("  %-" + width + "s  %s%n  %-" + width + "s    %s%n", id, result, "", stages);

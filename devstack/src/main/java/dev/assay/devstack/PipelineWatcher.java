@@ -1,6 +1,8 @@
 package dev.assay.devstack;
 
+import dev.assay.avro.ApprovalRequest;
 import dev.assay.avro.AuditEvent;
+import dev.assay.avro.GateDecision;
 import dev.assay.avro.Outcome;
 import dev.assay.schemas.DeadLetterHeaders;
 import dev.assay.schemas.Topics;
@@ -30,7 +32,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class PipelineWatcher implements AutoCloseable {
 
     /** Something seen on the bus, in arrival order. */
-    public sealed interface Event permits AuditSeen, OutcomeSeen, DeadLetterSeen {
+    public sealed interface Event permits AuditSeen, OutcomeSeen, ApprovalSeen, DeadLetterSeen {
+    }
+
+    public record ApprovalSeen(ApprovalRequest approval) implements Event {
     }
 
     public record AuditSeen(AuditEvent event) implements Event {
@@ -46,6 +51,7 @@ public final class PipelineWatcher implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Consumer<Event> listener;
     private final Map<String, List<Outcome>> outcomes = new ConcurrentHashMap<>();
+    private final Map<String, ApprovalRequest> approvals = new ConcurrentHashMap<>();
     private final List<AuditEvent> audit = new CopyOnWriteArrayList<>();
     private final List<DeadLetterSeen> deadLetters = new CopyOnWriteArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -60,7 +66,7 @@ public final class PipelineWatcher implements AutoCloseable {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(topics.audit().name(), topics.outcomes().name(), topics.deadLetter()));
+        consumer.subscribe(List.of(topics.audit().name(), topics.outcomes().name(), topics.approvals().name(), topics.deadLetter()));
         this.thread = Thread.ofPlatform().name("pipeline-watcher").daemon().start(this::run);
     }
 
@@ -91,6 +97,11 @@ public final class PipelineWatcher implements AutoCloseable {
             outcomes.computeIfAbsent(outcome.getRequestId(), k -> new CopyOnWriteArrayList<>()).add(outcome);
             return new OutcomeSeen(outcome);
         }
+        if (record.topic().equals(topics.approvals().name())) {
+            ApprovalRequest approval = topics.approvals().valueSerde().deserializer().deserialize(record.topic(), record.value());
+            approvals.put(approval.getRequestId(), approval);
+            return new ApprovalSeen(approval);
+        }
         DeadLetterSeen seen = new DeadLetterSeen(header(record, DeadLetterHeaders.ORIGINAL_TOPIC),
                 header(record, DeadLetterHeaders.SERVICE), header(record, DeadLetterHeaders.REASON),
                 header(record, DeadLetterHeaders.EXCEPTION_MESSAGE));
@@ -113,6 +124,28 @@ public final class PipelineWatcher implements AutoCloseable {
             Thread.sleep(100);
         }
         return true;
+    }
+
+    /**
+     * Waits until every request has an outcome or waits at the gate for a person (held for review, no outcome yet);
+     * false on timeout.
+     */
+    public boolean awaitSettled(Collection<String> requestIds, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!requestIds.stream().allMatch(id -> outcomes.containsKey(id) || heldForReview(id).isPresent())) {
+            if (Instant.now().isAfter(deadline)) {
+                return false;
+            }
+            Thread.sleep(100);
+        }
+        return true;
+    }
+
+    /** The gate's approval request when the request waits for a person's decision and has no outcome yet. */
+    public java.util.Optional<ApprovalRequest> heldForReview(String requestId) {
+        ApprovalRequest approval = approvals.get(requestId);
+        return approval == null || approval.getDecision() == GateDecision.AUTO_APPROVE || outcomes.containsKey(requestId)
+                ? java.util.Optional.empty() : java.util.Optional.of(approval);
     }
 
     /** Every outcome seen for the request (exactly one when the pipeline is right). */

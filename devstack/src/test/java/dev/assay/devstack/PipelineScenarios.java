@@ -3,7 +3,11 @@ package dev.assay.devstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.assay.avro.ApprovalDecision;
+import dev.assay.avro.ApprovalRequest;
 import dev.assay.avro.AssayRequest;
+import dev.assay.avro.GateDecision;
+import dev.assay.avro.RiskLevel;
 import dev.assay.avro.FixRequest;
 import dev.assay.avro.Generation;
 import dev.assay.avro.Outcome;
@@ -14,6 +18,7 @@ import dev.assay.schemas.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -85,8 +90,8 @@ abstract class PipelineScenarios {
         List<AssayRequest> examples = RequestFiles.readAll(PROJECT_ROOT.resolve("examples/requests"));
         examples.forEach(this::submit);
 
-        assertThat(watcher.awaitOutcomes(examples.stream().map(AssayRequest::getRequestId).toList(), OUTCOME_TIMEOUT))
-                .as("every example reaches an outcome").isTrue();
+        assertThat(watcher.awaitSettled(examples.stream().map(AssayRequest::getRequestId).toList(), OUTCOME_TIMEOUT))
+                .as("every example reaches an outcome or the gate").isTrue();
 
         assertSingleOutcome("ex-slugify", OutcomeStatus.APPROVED, 1);
         assertSingleOutcome("ex-roman", OutcomeStatus.APPROVED, 2);
@@ -104,6 +109,39 @@ abstract class PipelineScenarios {
                 .allSatisfy(g -> assertThat(g.getScripted()).as("the scripted provider says so").isTrue())
                 .extracting(Generation::getAttempt).containsExactly(1, 2);
         assertThat(readAll(topics.generations(), "ex-path-escape", 0)).as("no model call for an invalid request").isEmpty();
+    }
+
+    @Test
+    void aMediumRiskPassWaitsForAPersonAndTheirDecisionClosesIt() throws Exception {
+        AssayRequest endpoint = RequestFiles.read(PROJECT_ROOT.resolve("examples/requests/05-orders-endpoint.json"));
+        endpoint.setRequestId("endpoint-" + UUID.randomUUID());
+        Files.copy(completions.resolve("ex-orders-endpoint.attempt-1.md"), completions.resolve(endpoint.getRequestId() + ".attempt-1.md"));
+        submit(endpoint);
+
+        assertThat(watcher.awaitSettled(List.of(endpoint.getRequestId()), OUTCOME_TIMEOUT)).isTrue();
+        ApprovalRequest held = watcher.heldForReview(endpoint.getRequestId()).orElseThrow();
+        assertThat(held.getRiskLevel()).isEqualTo(RiskLevel.MEDIUM);
+        assertThat(held.getDecision()).isEqualTo(GateDecision.HUMAN_REVIEW);
+        assertThat(held.getFiles()).extracting(f -> f.getPath()).containsExactly("orders_api.py");
+        assertThat(watcher.outcomes(endpoint.getRequestId())).as("no outcome before a person decides").isEmpty();
+
+        decide(new ApprovalDecision(endpoint.getRequestId(), true, "alice", "reviewed the handler", Instant.now()));
+        decide(new ApprovalDecision("no-such-request-" + UUID.randomUUID(), true, "mallory", "", Instant.now()));
+
+        assertThat(watcher.awaitOutcomes(List.of(endpoint.getRequestId()), OUTCOME_TIMEOUT)).isTrue();
+        Outcome outcome = assertSingleOutcome(endpoint.getRequestId(), OutcomeStatus.APPROVED, 1);
+        assertThat(outcome.getDecidedBy()).isEqualTo("alice");
+        assertThat(outcome.getRiskLevel()).isEqualTo(RiskLevel.MEDIUM);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(watcher.deadLetters()).filteredOn(d -> d.sourceTopic().equals(topics.approvalDecisions().name()))
+                        .extracting(PipelineWatcher.DeadLetterSeen::reason).contains("UNKNOWN_REQUEST"));
+    }
+
+    private void decide(ApprovalDecision decision) throws Exception {
+        try (var producer = new KafkaProducer<>(environment.kafkaProps(), new StringSerializer(),
+                topics.approvalDecisions().valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(topics.approvalDecisions().name(), decision.getRequestId(), decision)).get();
+        }
     }
 
     @Test

@@ -21,7 +21,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -122,6 +124,10 @@ public final class Executor {
         List<SourceFile> requestFiles = generation.getContext().getRequest().getFiles();
         Workspace workspace;
         try {
+            if (!Files.isDirectory(scratch)) {
+                // A /tmp cleaner may have removed the long-lived scratch directory; recreate it as it was.
+                Files.setPosixFilePermissions(Files.createDirectories(scratch), PosixFilePermissions.fromString("rwx--x--x"));
+            }
             workspace = Workspace.create(scratch, requestFiles, generation.getFiles(), limits.workspaceBytes());
         } catch (WorkspaceException e) {
             return finished(generation, policy, ExecutionStatus.ERROR, Violation.NONE, null, List.of(), "", "", false,

@@ -21,6 +21,8 @@ public final class Violations {
         STDERR_SIGNS.put("MemoryError", Violation.MEMORY);
         STDERR_SIGNS.put("java.lang.OutOfMemoryError", Violation.MEMORY);
         STDERR_SIGNS.put("Cannot allocate memory", Violation.MEMORY);
+        STDERR_SIGNS.put("There is insufficient memory for the Java Runtime Environment", Violation.MEMORY);
+        STDERR_SIGNS.put("Could not reserve enough space", Violation.MEMORY);
         STDERR_SIGNS.put("JavaScript heap out of memory", Violation.MEMORY);
         STDERR_SIGNS.put("unable to create native thread", Violation.PIDS);
         STDERR_SIGNS.put("unable to create new native thread", Violation.PIDS);

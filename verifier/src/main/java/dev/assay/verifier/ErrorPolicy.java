@@ -4,23 +4,18 @@ import dev.assay.schemas.serde.WireFormatException;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The verifier's error policy, set in the Streams config rather than in lambdas: unreadable input and records that
  * make a processor throw go to the dead-letter topic with Assay's headers and processing resumes; a schema registry
  * outage fails the stream thread instead (the record is not bad, the registry is away), and the uncaught-exception
- * handler replaces the thread, which re-reads from the last committed offset.
+ * handler ({@link ThreadReplacementPolicy}) replaces the thread, which re-reads from the last committed offset.
  */
 public final class ErrorPolicy {
     /** Streams config key the handlers read the dead-letter topic name from. */
     public static final String DEAD_LETTER_TOPIC = "assay.dead.letter.topic";
     /** Streams config key the handlers read the service name from (the DLQ service header). */
     public static final String SERVICE = "assay.service";
-
-    private static final Logger log = LoggerFactory.getLogger(ErrorPolicy.class);
 
     private ErrorPolicy() {
     }
@@ -30,6 +25,8 @@ public final class ErrorPolicy {
         return Map.of(
                 StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class,
                 StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class,
+                // No global stores today; opting in now is what Kafka 5.0 will do by default.
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true,
                 DEAD_LETTER_TOPIC, deadLetterTopic,
                 SERVICE, service);
     }
@@ -44,13 +41,6 @@ public final class ErrorPolicy {
         return false;
     }
 
-    /** Replaces a dead stream thread: its transaction is aborted and the new thread resumes from committed offsets. */
-    public static StreamsUncaughtExceptionHandler replaceThread() {
-        return error -> {
-            log.error("stream thread died; replacing it", error);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        };
-    }
 
     static String setting(Map<String, ?> configs, String key) {
         Object value = configs.get(key);

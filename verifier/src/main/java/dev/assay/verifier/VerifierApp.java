@@ -13,10 +13,15 @@ import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The verifier service: {@link VerifierTopology} on {@link KafkaStreams} with exactly-once v2. */
+/**
+ * The verifier service: {@link VerifierTopology} on {@link KafkaStreams} with exactly-once v2, the
+ * {@link ErrorPolicy} handlers, {@link ThreadReplacementPolicy} for dead stream threads, and Kafka Streams' own
+ * metrics bound to the service's meter registry.
+ */
 public final class VerifierApp implements AssayService {
     /** The Streams application id: consumer group, transactional id prefix and internal topic prefix. */
     public static final String APPLICATION_ID = "assay-verifier";
@@ -31,9 +36,9 @@ public final class VerifierApp implements AssayService {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private KafkaStreamsMetrics metrics;
 
-    VerifierApp(Topology topology, Properties properties, MeterRegistry meters) {
+    VerifierApp(Topology topology, Properties properties, MeterRegistry meters, StreamsUncaughtExceptionHandler onThreadDeath) {
         this.streams = new KafkaStreams(topology, properties);
-        this.streams.setUncaughtExceptionHandler(ErrorPolicy.replaceThread());
+        this.streams.setUncaughtExceptionHandler(onThreadDeath);
         this.meters = meters;
     }
 
@@ -43,7 +48,12 @@ public final class VerifierApp implements AssayService {
 
     public static VerifierApp create(ServiceContext ctx) {
         VerifierConfig config = VerifierConfig.from(ctx.config());
-        return new VerifierApp(VerifierTopology.build(ctx.topics(), config), streamsProperties(ctx), ctx.meters());
+        ThreadReplacementPolicy onThreadDeath = new ThreadReplacementPolicy(
+                ctx.config().integer(VerifierConfig.THREAD_REPLACEMENTS_MAX, 10),
+                Duration.ofMillis(ctx.config().longValue(VerifierConfig.THREAD_REPLACEMENTS_WINDOW_MS, 600_000)),
+                config.clock());
+        return new VerifierApp(VerifierTopology.build(ctx.topics(), config, ctx.meters()), streamsProperties(ctx),
+                ctx.meters(), onThreadDeath);
     }
 
     /**

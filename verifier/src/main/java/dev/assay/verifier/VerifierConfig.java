@@ -17,7 +17,8 @@ import java.util.Optional;
  *   <li>{@value #FEEDBACK_MAX_CHARS} (default 8000), {@value #OUTPUT_TAIL_CHARS} (default 3000)</li>
  *   <li>{@value #RAW_AUDIT_TOPIC}: a topic other services write unchained audit events to; the verifier chains them
  *       onto the audit topic (unset: only the verifier's own events are chained)</li>
- *   <li>{@value #STATE_DIR}, {@value #STREAM_THREADS}: read by {@link VerifierApp}</li>
+ *   <li>{@value #STATE_DIR}, {@value #STREAM_THREADS}, {@value #THREAD_REPLACEMENTS_MAX} (default 10) and
+ *       {@value #THREAD_REPLACEMENTS_WINDOW_MS} (default 600000): read by {@link VerifierApp}</li>
  * </ul>
  */
 public record VerifierConfig(GatePolicy gatePolicy, ImportAllowlist imports, int feedbackMaxChars, int outputTailChars,
@@ -29,6 +30,8 @@ public record VerifierConfig(GatePolicy gatePolicy, ImportAllowlist imports, int
     public static final String STATE_DIR = "verifier.state.dir";
     public static final String STREAM_THREADS = "verifier.stream.threads";
     public static final String RAW_AUDIT_TOPIC = "verifier.audit.raw.topic";
+    public static final String THREAD_REPLACEMENTS_MAX = "verifier.thread.replacements.max";
+    public static final String THREAD_REPLACEMENTS_WINDOW_MS = "verifier.thread.replacements.window.ms";
 
     static final int DEFAULT_FEEDBACK_MAX_CHARS = 8_000;
     static final int DEFAULT_OUTPUT_TAIL_CHARS = 3_000;

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -59,17 +61,24 @@ public final class VerifierTopology {
     private VerifierTopology() {
     }
 
+    /** The topology, with its counters going nowhere (tests). */
     public static Topology build(Topics topics, VerifierConfig config) {
+        return build(topics, config, new SimpleMeterRegistry());
+    }
+
+    /** The topology, counting verdicts, gate decisions, outcomes, ignored inputs and refused decisions in {@code meters}. */
+    public static Topology build(Topics topics, VerifierConfig config, MeterRegistry meters) {
         RequestLifecycle lifecycle = config.lifecycle();
+        VerifierMetrics metrics = new VerifierMetrics(meters);
         Topology topology = new Topology();
         topology.addSource(RESULTS_SOURCE, topics.executions().keySerde().deserializer(),
                 topics.executions().valueSerde().deserializer(), topics.executions().name());
         topology.addSource(DECISIONS_SOURCE, topics.approvalDecisions().keySerde().deserializer(),
                 topics.approvalDecisions().valueSerde().deserializer(), topics.approvalDecisions().name());
         topology.addProcessor(RESULTS_PROCESSOR, () -> new StepProcessor<>(topics.executions(), topics.deadLetter(),
-                ExecutionResult::getRequestId, lifecycle::onResult), RESULTS_SOURCE);
+                ExecutionResult::getRequestId, lifecycle::onResult, metrics), RESULTS_SOURCE);
         topology.addProcessor(DECISIONS_PROCESSOR, () -> new StepProcessor<>(topics.approvalDecisions(), topics.deadLetter(),
-                ApprovalDecision::getRequestId, lifecycle::onDecision), DECISIONS_SOURCE);
+                ApprovalDecision::getRequestId, lifecycle::onDecision, metrics), DECISIONS_SOURCE);
         topology.addStateStore(requestStore(), RESULTS_PROCESSOR, DECISIONS_PROCESSOR);
         String[] parents = {RESULTS_PROCESSOR, DECISIONS_PROCESSOR};
         String[] auditParents = parents;
@@ -166,13 +175,15 @@ public final class VerifierTopology {
         private final Function<V, String> requestId;
         private final BiFunction<RequestState, V, Step> step;
         private final Serializer<V> rawValue;
+        private final VerifierMetrics metrics;
         private ProcessorContext<Object, Object> context;
         private KeyValueStore<String, RequestState> store;
         private ChainWriter chain;
 
         StepProcessor(Topic<V> source, String deadLetterTopic, Function<V, String> requestId,
-                BiFunction<RequestState, V, Step> step) {
+                BiFunction<RequestState, V, Step> step, VerifierMetrics metrics) {
             this.source = source;
+            this.metrics = metrics;
             this.deadLetterTopic = deadLetterTopic;
             this.requestId = requestId;
             this.step = step;
@@ -199,6 +210,7 @@ public final class VerifierTopology {
                 throw new IllegalArgumentException("record key '" + record.key() + "' is not its request id '" + id + "'");
             }
             Step next = step.apply(store.get(id), value);
+            metrics.record(source.name(), next);
             if (next.isIgnored()) {
                 log.info("ignoring {} from {}: {}", source.valueType().getSimpleName(), source.name(), next.ignoredBecause());
                 return;

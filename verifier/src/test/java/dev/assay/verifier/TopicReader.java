@@ -45,7 +45,9 @@ final class TopicReader<K, V> implements AutoCloseable {
 
     /** Polls until the records read so far satisfy {@code done}, or fails after {@code timeout}. */
     List<ConsumerRecord<K, V>> awaitUntil(Duration timeout, Predicate<List<ConsumerRecord<K, V>>> done) {
-        Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(1)).until(() -> done.test(poll()));
+        // Stream threads killed on purpose rethrow their error; Awaitility would otherwise fail the wait with it.
+        Awaitility.await().dontCatchUncaughtExceptions().atMost(timeout).pollInterval(Duration.ofMillis(1))
+                .until(() -> done.test(poll()));
         return List.copyOf(records);
     }
 

@@ -115,7 +115,7 @@ class VerifierRestartIT {
                         }
                     });
 
-            producer.send(new ProducerRecord<>(topics.executions().name(), "garbage".getBytes(StandardCharsets.UTF_8),
+            producer.send(new ProducerRecord<>(topics.executions().name(), 0, "garbage".getBytes(StandardCharsets.UTF_8),
                     "not a wire-format record".getBytes(StandardCharsets.UTF_8)));
             List<ExecutionResult> previousWave = List.of();
             Path stateDir = dir.resolve("state-1");
@@ -192,8 +192,17 @@ class VerifierRestartIT {
                     .map(AuditEvent::getRequestId)).doesNotHaveDuplicates();
 
             List<ConsumerRecord<byte[], byte[]>> letters = dead.awaitUntil(WAIT, d -> d.size() >= 2);
-            assertThat(letters).extracting(r -> new String(r.headers().lastHeader(DeadLetterHeaders.REASON).value(),
-                    StandardCharsets.UTF_8)).containsExactlyInAnyOrder("NOT_WIRE_FORMAT", Step.ALREADY_CLOSED);
+            // A refused decision is dead-lettered by the processor, in the transaction that consumes it: exactly once.
+            assertThat(letters).filteredOn(r -> header(r, DeadLetterHeaders.REASON).equals(Step.ALREADY_CLOSED)).hasSize(1);
+            // Kafka Streams sends a deserialization handler's dead letter when it deserializes the record ahead of
+            // processing it, but commits the record's offset only once a later record of its partition is processed;
+            // a crash in between re-reads it. So these are at least once: one distinct origin, maybe several copies.
+            List<ConsumerRecord<byte[], byte[]>> unreadable = letters.stream()
+                    .filter(r -> header(r, DeadLetterHeaders.REASON).equals("NOT_WIRE_FORMAT")).toList();
+            assertThat(unreadable).isNotEmpty().extracting(r -> header(r, DeadLetterHeaders.ORIGINAL_TOPIC) + "-"
+                    + header(r, DeadLetterHeaders.ORIGINAL_PARTITION) + "@" + header(r, DeadLetterHeaders.ORIGINAL_OFFSET))
+                    .containsOnly(topics.executions().name() + "-0@0");
+            assertThat(letters).hasSize(1 + unreadable.size());
         }
     }
 
@@ -279,6 +288,10 @@ class VerifierRestartIT {
             Topic<V> serdeOf, V value) {
         producer.send(new ProducerRecord<>(name, key.getBytes(StandardCharsets.UTF_8),
                 serdeOf.valueSerde().serializer().serialize(name, value)));
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
     private static Set<String> union(Set<String> a, List<String> b) {

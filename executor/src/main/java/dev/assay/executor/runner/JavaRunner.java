@@ -27,7 +27,7 @@ public final class JavaRunner implements LanguageRunner {
     static final String HARNESS_RESOURCE = "/dev/assay/executor/AssayJavaHarness.java";
     static final String HARNESS_NAME = "AssayJavaHarness.java";
     /** Address space a small JVM needs beyond its heap (code cache, metaspace, class space, stacks, libraries). */
-    static final long JVM_OVERHEAD_BYTES = 1024L * 1024 * 1024;
+    static final long JVM_OVERHEAD_BYTES = 1536L * 1024 * 1024;
     private final Path javaHome;
     private final List<Path> testClasspath;
 
@@ -74,7 +74,8 @@ public final class JavaRunner implements LanguageRunner {
         List<Path> toolchain = new ArrayList<>(toolchainOutsideUsr());
         toolchain.addAll(testClasspath);
         SandboxLimits jvmLimits = limits.withMemoryBytes(heapMb * 1024 * 1024 + JVM_OVERHEAD_BYTES);
-        return new RunPlan(command, toolchain, Map.of(), jvmLimits);
+        // glibc reserves a 64 MiB malloc arena per thread by default, which eats the address-space limit.
+        return new RunPlan(command, toolchain, Map.of("MALLOC_ARENA_MAX", "2"), jvmLimits);
     }
 
     /** The JDK and, for distribution JDKs whose conf files link into /etc, those /etc folders. */

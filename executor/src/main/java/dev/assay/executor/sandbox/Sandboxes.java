@@ -64,6 +64,8 @@ public final class Sandboxes {
         try {
             Path dir = Files.createTempDirectory(parent, "assay-executor-");
             Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+            // Runs delete their own directories; this removes the then empty parent when the JVM exits.
+            dir.toFile().deleteOnExit();
             return dir;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot create the executor's scratch directory under " + parent, e);

@@ -1,0 +1,92 @@
+package dev.assay.cli;
+
+import dev.assay.console.RequestView;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code assay status <id>}: where a request is now, from the audit, approval and outcome topics. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Show a request's current stage, its history and its outcome (if any).", "Exit code 5 if no record of it exists."})
+final class StatusCommand extends CliCommand {
+
+    @Parameters(paramLabel = "REQUEST-ID")
+    String requestId;
+
+    @Override
+    public Integer call() throws Exception {
+        RequestView view = readViews(requestId, true).get(requestId);
+        boolean submitted = view != null || submitted();
+        if (!submitted) {
+            err().println("assay: no request " + requestId + " on " + ctx().topics().requests().name() + " or the audit topic");
+            err().flush();
+            return ExitCodes.NOT_FOUND;
+        }
+        if (view == null) {
+            view = RequestView.empty(requestId);
+        }
+        Map<String, Object> status = summary(view);
+        if (ctx().json()) {
+            printJson(status);
+            return ExitCodes.OK;
+        }
+        out().println("Request  " + requestId);
+        out().println("Stage    " + status.get("stage") + (view.attempts() > 0 ? " (attempt " + view.attempts() + ")" : ""));
+        if (view.pending()) {
+            RequestView.Approval a = view.approval();
+            out().println("Waiting  for a reviewer: risk " + a.riskLevel() + " (score " + a.riskScore() + "), " + a.decision());
+            a.reasons().forEach(r -> out().println("           - " + r));
+        }
+        if (view.outcome() != null) {
+            RequestView.Result o = view.outcome();
+            out().println("Outcome  " + o.status() + " after " + o.attempts() + " attempt(s), risk " + o.riskLevel()
+                    + (o.decidedBy() == null ? "" : ", by " + o.decidedBy()));
+            out().println("Reason   " + o.reason());
+        } else {
+            out().println("Outcome  none yet");
+        }
+        out().println("History  " + status.get("history"));
+        out().flush();
+        return ExitCodes.OK;
+    }
+
+    static Map<String, Object> summary(RequestView view) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("requestId", view.requestId());
+        status.put("stage", view.audit().isEmpty() ? "SUBMITTED" : view.stage().name());
+        status.put("attempts", view.attempts());
+        status.put("pending", view.pending());
+        if (view.approval() != null) {
+            RequestView.Approval a = view.approval();
+            status.put("risk", Map.of("level", a.riskLevel().name(), "score", a.riskScore(), "decision", a.decision().name(),
+                    "reasons", a.reasons()));
+        }
+        if (view.outcome() != null) {
+            RequestView.Result o = view.outcome();
+            Map<String, Object> outcome = new LinkedHashMap<>();
+            outcome.put("status", o.status().name());
+            outcome.put("attempts", o.attempts());
+            outcome.put("reason", o.reason());
+            outcome.put("riskLevel", o.riskLevel().name());
+            outcome.put("decidedBy", o.decidedBy());
+            outcome.put("completedAt", Instant.ofEpochMilli(o.completedAtMillis()).toString());
+            status.put("outcome", outcome);
+        }
+        status.put("history", view.audit().stream()
+                .map(e -> e.type() + (e.attempt() > 0 ? "#" + e.attempt() : "")).collect(Collectors.joining(" → ")));
+        return status;
+    }
+
+    /** True when the request is on the requests topic (submitted, not yet picked up). */
+    private boolean submitted() {
+        boolean[] found = {false};
+        try (TopicReader reader = new TopicReader(ctx().kafkaProps(), List.of(ctx().topics().requests().name()), requestId)) {
+            reader.readToEnd(record -> found[0] = true, READ_TIMEOUT);
+        }
+        return found[0];
+    }
+}

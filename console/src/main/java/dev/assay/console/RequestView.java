@@ -1,0 +1,139 @@
+package dev.assay.console;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.assay.avro.ApprovalRequest;
+import dev.assay.avro.AuditEvent;
+import dev.assay.avro.AuditEventType;
+import dev.assay.avro.GateDecision;
+import dev.assay.avro.Outcome;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What people look at for one request, folded from the approval, outcome and audit topics: the latest approval request
+ * (risk, reasons, generated files, tests, findings), the outcome once there is one, and the audit events in order.
+ * Immutable; each {@code with…} returns the next view. Plain data, so the console stores it as JSON in Kafka Streams
+ * and the CLI folds the same records into the same view.
+ *
+ * @param requestId the request id (the key of every topic)
+ * @param approval  the latest approval request, or {@code null} if the request never reached the gate
+ * @param outcome   the outcome, or {@code null} while the request is open
+ * @param audit     the audit events in topic order
+ */
+public record RequestView(String requestId, Approval approval, Result outcome, List<AuditEntry> audit) {
+
+    public RequestView {
+        audit = audit == null ? List.of() : List.copyOf(audit);
+    }
+
+    /** A view with nothing seen yet. */
+    public static RequestView empty(String requestId) {
+        return new RequestView(requestId, null, null, List.of());
+    }
+
+    public RequestView with(ApprovalRequest request) {
+        return new RequestView(requestId, Approval.of(request), outcome, audit);
+    }
+
+    /** Exactly one outcome per request is the pipeline's promise; should a second arrive, the first stands. */
+    public RequestView with(Outcome result) {
+        return outcome != null ? this : new RequestView(requestId, approval, Result.of(result), audit);
+    }
+
+    public RequestView with(AuditEvent event) {
+        List<AuditEntry> next = new ArrayList<>(audit);
+        next.add(AuditEntry.of(event));
+        return new RequestView(requestId, approval, outcome, next);
+    }
+
+    /** True while a person must decide: the gate asked for review and no outcome has arrived. */
+    @JsonIgnore
+    public boolean pending() {
+        return outcome == null && approval != null
+                && (approval.decision() == GateDecision.HUMAN_REVIEW || approval.decision() == GateDecision.MANUAL_ONLY);
+    }
+
+    /** The latest stage reached: the last audit event's type, or {@code UNKNOWN} before any. */
+    @JsonIgnore
+    public AuditEventType stage() {
+        return audit.isEmpty() ? AuditEventType.UNKNOWN : audit.getLast().type();
+    }
+
+    /** The highest attempt number any event mentions. */
+    @JsonIgnore
+    public int attempts() {
+        int max = audit.stream().mapToInt(AuditEntry::attempt).max().orElse(0);
+        return Math.max(max, outcome == null ? 0 : outcome.attempts());
+    }
+
+    /** The task text, from the approval request when there is one. */
+    @JsonIgnore
+    public String task() {
+        return approval == null ? "" : approval.task();
+    }
+
+    /** The audit events as the Avro records they came from (for chain verification). */
+    @JsonIgnore
+    public List<AuditEvent> auditEvents() {
+        return audit.stream().map(AuditEntry::toAvro).toList();
+    }
+
+    /** The gate's request for a decision, with the evidence a reviewer needs. */
+    public record Approval(int attempt, dev.assay.avro.RiskLevel riskLevel, int riskScore, GateDecision decision,
+            List<String> reasons, String task, List<FileView> files, List<TestView> tests, List<FindingView> findings,
+            String policyVersion, long gatedAtMillis) {
+
+        static Approval of(ApprovalRequest r) {
+            return new Approval(r.getAttempt(), r.getRiskLevel(), r.getRiskScore(), r.getDecision(),
+                    List.copyOf(r.getReasons()), r.getTask(),
+                    r.getFiles().stream().map(f -> new FileView(f.getPath(), f.getContent())).toList(),
+                    r.getTests().stream().map(t -> new TestView(t.getName(), t.getStatus().name(), t.getMessage(), t.getDurationMs())).toList(),
+                    r.getFindings().stream().map(f -> new FindingView(f.getCheck(), f.getSeverity().name(), f.getMessage(),
+                            f.getPath(), f.getLine())).toList(),
+                    r.getPolicyVersion(), millis(r.getGatedAt()));
+        }
+    }
+
+    /** A generated file. */
+    public record FileView(String path, String content) {
+    }
+
+    /** One test case as the sandbox reported it. */
+    public record TestView(String name, String status, String message, long durationMs) {
+    }
+
+    /** One check result on the generated files. */
+    public record FindingView(String check, String severity, String message, String path, Integer line) {
+    }
+
+    /** The request's outcome. */
+    public record Result(dev.assay.avro.OutcomeStatus status, int attempts, String reason, dev.assay.avro.RiskLevel riskLevel,
+            String decidedBy, long completedAtMillis) {
+
+        static Result of(Outcome o) {
+            return new Result(o.getStatus(), o.getAttempts(), o.getReason(), o.getRiskLevel(), o.getDecidedBy(),
+                    millis(o.getCompletedAt()));
+        }
+    }
+
+    /** One audit event, every field kept so the hash chain can be recomputed. */
+    public record AuditEntry(String requestId, AuditEventType type, String service, int attempt, String detail,
+            long occurredAtMillis, String previousHash, String hash) {
+
+        static AuditEntry of(AuditEvent e) {
+            return new AuditEntry(e.getRequestId(), e.getType(), e.getService(), e.getAttempt(), e.getDetail(),
+                    millis(e.getOccurredAt()), e.getPreviousHash(), e.getHash());
+        }
+
+        AuditEvent toAvro() {
+            return AuditEvent.newBuilder().setRequestId(requestId).setType(type).setService(service).setAttempt(attempt)
+                    .setDetail(detail).setOccurredAt(Instant.ofEpochMilli(occurredAtMillis))
+                    .setPreviousHash(previousHash).setHash(hash).build();
+        }
+    }
+
+    private static long millis(Instant instant) {
+        return instant == null ? 0 : instant.toEpochMilli();
+    }
+}

@@ -1,0 +1,46 @@
+package dev.assay.verifier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Counters of what the verifier decides. A step replayed after a crash (exactly-once covers Kafka, not meters) is
+ * counted again, so these are for rates and dashboards, not for reconciling against the outcome topic.
+ */
+final class VerifierMetrics {
+    private final MeterRegistry meters;
+
+    VerifierMetrics(MeterRegistry meters) {
+        this.meters = meters;
+    }
+
+    void record(String sourceTopic, Step step) {
+        if (step.isIgnored()) {
+            Counter.builder("assay.verifier.inputs.ignored").tag("topic", sourceTopic)
+                    .description("Duplicate, late or unrequested inputs that changed nothing").register(meters).increment();
+            return;
+        }
+        if (step.rejection() != null) {
+            // Same meter as the stage loop's dead letters, so one dashboard covers every service.
+            Counter.builder("assay.dead.letters").tag("topic", sourceTopic).tag("reason", step.rejection().reason())
+                    .register(meters).increment();
+            return;
+        }
+        if (step.verdict() != null) {
+            Counter.builder("assay.verifier.verdicts").tag("passed", Boolean.toString(step.verdict().getPassed()))
+                    .description("Attempts judged").register(meters).increment();
+        }
+        if (step.fixRequest() != null) {
+            Counter.builder("assay.verifier.fix.requests").description("Further attempts requested").register(meters).increment();
+        }
+        if (step.approval() != null) {
+            Counter.builder("assay.verifier.gate").tag("level", step.approval().getRiskLevel().name())
+                    .tag("decision", step.approval().getDecision().name()).description("Passing attempts gated")
+                    .register(meters).increment();
+        }
+        if (step.outcome() != null) {
+            Counter.builder("assay.verifier.outcomes").tag("status", step.outcome().getStatus().name())
+                    .description("Requests completed").register(meters).increment();
+        }
+    }
+}
