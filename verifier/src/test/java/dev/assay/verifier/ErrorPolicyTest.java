@@ -17,7 +17,6 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
@@ -78,12 +77,6 @@ class ErrorPolicyTest {
     void handlersRefuseToStartWithoutTheirTopic() {
         assertThatThrownBy(() -> new DeadLetterDeserializationHandler().configure(Map.of(ErrorPolicy.SERVICE, "v")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining(ErrorPolicy.DEAD_LETTER_TOPIC);
-    }
-
-    @Test
-    void deadStreamThreadIsReplaced() {
-        assertThat(ErrorPolicy.replaceThread().handle(new IllegalStateException("x")))
-                .isEqualTo(StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD);
     }
 
     private static String header(Headers headers, String name) {

@@ -1,0 +1,61 @@
+package dev.assay.verifier;
+
+import static org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+import static org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class ThreadReplacementPolicyTest {
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
+    private final ThreadReplacementPolicy policy = new ThreadReplacementPolicy(2, Duration.ofMinutes(10), clock);
+
+    @Test
+    void replacesDeadThreadsUntilTheBudgetIsSpentThenShutsTheClientDown() {
+        assertThat(policy.handle(new IllegalStateException("1"))).isEqualTo(REPLACE_THREAD);
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(policy.handle(new IllegalStateException("2"))).isEqualTo(REPLACE_THREAD);
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(policy.handle(new IllegalStateException("3"))).isEqualTo(SHUTDOWN_CLIENT);
+    }
+
+    @Test
+    void oldReplacementsLeaveTheWindow() {
+        policy.handle(new IllegalStateException("1"));
+        policy.handle(new IllegalStateException("2"));
+        clock.advance(Duration.ofMinutes(11));
+        assertThat(policy.handle(new IllegalStateException("3"))).isEqualTo(REPLACE_THREAD);
+    }
+
+    private static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
