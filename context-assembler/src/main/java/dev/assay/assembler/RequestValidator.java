@@ -3,6 +3,7 @@ package dev.assay.assembler;
 import dev.assay.avro.AssayRequest;
 import dev.assay.avro.Language;
 import dev.assay.avro.SourceFile;
+import dev.assay.schemas.WorkspacePaths;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,6 +1,7 @@
 package dev.assay.assembler;
 
 import dev.assay.avro.SourceFile;
+import dev.assay.schemas.WorkspacePaths;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;

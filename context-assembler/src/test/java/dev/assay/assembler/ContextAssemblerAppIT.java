@@ -1,5 +1,6 @@
 package dev.assay.assembler;
 
+import dev.assay.schemas.registry.InMemorySchemaRegistryClient;
 import static dev.assay.assembler.Requests.valid;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,7 +46,7 @@ class ContextAssemblerAppIT {
     @BeforeAll
     static void start() throws Exception {
         broker = new EmbeddedKafkaBroker(dataDir).start();
-        topics = Topics.create("it.", new InMemorySchemaRegistry(), true);
+        topics = Topics.create("it.", new InMemorySchemaRegistryClient(), true);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             admin.createTopics(topics.names().stream().map(n -> new NewTopic(n, 1, (short) 1)).toList()).all().get();
         }

@@ -1,5 +1,6 @@
 package dev.assay.assembler;
 
+import dev.assay.schemas.registry.InMemorySchemaRegistryClient;
 import static dev.assay.assembler.Requests.file;
 import static dev.assay.assembler.Requests.valid;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 class ContextAssemblerTest {
     private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
-    private final Topics topics = Topics.create("assay.", new InMemorySchemaRegistry(), true);
+    private final Topics topics = Topics.create("assay.", new InMemorySchemaRegistryClient(), true);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final ContextAssembler assembler = assembler(RequestValidatorTest.NO_REPOSITORIES);
 

@@ -1,6 +1,7 @@
 package dev.assay.generator;
 
 import dev.assay.avro.SourceFile;
+import dev.assay.schemas.WorkspacePaths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

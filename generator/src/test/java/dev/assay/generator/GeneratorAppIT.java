@@ -1,5 +1,6 @@
 package dev.assay.generator;
 
+import dev.assay.schemas.registry.InMemorySchemaRegistryClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.assay.avro.AssembledContext;
@@ -43,7 +44,7 @@ class GeneratorAppIT {
         Path scripts = Files.createDirectory(dir.resolve("scripts"));
         Files.writeString(scripts.resolve("req-1.attempt-1.md"), "```python path=slug.py\ndef slugify(t):\n    return t\n```\n");
         Files.writeString(scripts.resolve("req-1.attempt-2.md"), "```python path=slug.py\ndef slugify(t):\n    return t.lower()\n```\n");
-        Topics topics = Topics.create("it.", new InMemorySchemaRegistry(), true);
+        Topics topics = Topics.create("it.", new InMemorySchemaRegistryClient(), true);
         try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir.resolve("kafka")).start()) {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
                 admin.createTopics(topics.names().stream().map(n -> new NewTopic(n, 1, (short) 1)).toList()).all().get();

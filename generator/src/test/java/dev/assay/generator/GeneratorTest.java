@@ -1,5 +1,6 @@
 package dev.assay.generator;
 
+import dev.assay.schemas.registry.InMemorySchemaRegistryClient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,7 +26,7 @@ class GeneratorTest {
     private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
     @TempDir
     Path dir;
-    private final Topics topics = Topics.create("assay.", new InMemorySchemaRegistry(), true);
+    private final Topics topics = Topics.create("assay.", new InMemorySchemaRegistryClient(), true);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     private Generator generator() {

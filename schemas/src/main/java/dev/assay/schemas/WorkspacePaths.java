@@ -1,4 +1,4 @@
-package dev.assay.generator;
+package dev.assay.schemas;
 
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
  * Checks that a path names a file inside the workspace: relative, forward slashes, no {@code .}/{@code ..} or empty
  * segments, no control characters. Paths come from requests and end up as file names in the sandbox, so anything
  * that could climb out of the workspace or be read differently by another tool is refused rather than normalised.
- * The same rules as the assembler's {@code WorkspacePaths}: a candidate for a shared module.
+ * Every stage that takes a path from a record (validation, parsing model output, writing a workspace) asks here.
  */
 public final class WorkspacePaths {
     /** Longest path accepted; far above real project paths, well below file-system limits. */
