@@ -104,18 +104,21 @@ public final class ContextAssembler implements StageHandler<AssayRequest> {
         Counter.builder("assay.assembler.redactions").description("Secrets redacted from request files")
                 .register(meters).increment(redactions.size());
         return List.of(
-                Emit.of(topics.audit(), id, audit(id, AuditEventType.RECEIVED, "", now)),
+                Emit.of(topics.auditEvents(), id, audit(id, AuditEventType.RECEIVED, "", now)),
                 Emit.of(topics.contexts(), id, context),
-                Emit.of(topics.audit(), id, audit(id, AuditEventType.CONTEXT_ASSEMBLED, detail, now)));
+                Emit.of(topics.auditEvents(), id, audit(id, AuditEventType.CONTEXT_ASSEMBLED, detail, now)));
     }
 
     private List<Emit<?>> reject(String id, OutcomeStatus status, String reason, Instant now) {
         log.info("request {} rejected ({}): {}", id, status, reason);
         count(status.name().toLowerCase(java.util.Locale.ROOT));
+        // The same meter as the verifier's outcomes: one dashboard panel counts every request's end, wherever it ended.
+        Counter.builder("assay.outcomes").tag("status", status.name()).description("Requests completed")
+                .register(meters).increment();
         Outcome outcome = Outcome.newBuilder().setRequestId(id == null ? "" : id).setStatus(status)
                 .setAttempts(0).setReason(reason).setRiskLevel(RiskLevel.UNKNOWN).setCompletedAt(now).build();
         return List.of(Emit.of(topics.outcomes(), id, outcome),
-                Emit.of(topics.audit(), id, audit(id, AuditEventType.REJECTED, reason, now)));
+                Emit.of(topics.auditEvents(), id, audit(id, AuditEventType.REJECTED, reason, now)));
     }
 
     private List<SourceFile> redactAll(List<SourceFile> files, List<Redaction> redactions) {

@@ -88,7 +88,7 @@ class ContextAssemblerAppIT {
             assertThat(o.getStatus()).isEqualTo(OutcomeStatus.INVALID);
             assertThat(o.getReason()).isEqualTo("task is blank");
         });
-        assertThat(readAll(topics.audit(), 3)).hasSize(3);
+        assertThat(readAll(topics.auditEvents(), 3)).hasSize(3);
         assertThat(service.isReady()).isTrue();
     }
 

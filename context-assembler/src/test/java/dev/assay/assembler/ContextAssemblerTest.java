@@ -40,7 +40,7 @@ class ContextAssemblerTest {
     void validRequestGivesReceivedThenContextThenAssembled() {
         List<Emit<?>> out = assembler.handle("req-1", valid().build());
 
-        assertThat(out).extracting(e -> e.topic().name()).containsExactly("assay.audit", "assay.contexts", "assay.audit");
+        assertThat(out).extracting(e -> e.topic().name()).containsExactly("assay.audit-events", "assay.contexts", "assay.audit-events");
         assertThat(out).allSatisfy(e -> assertThat(e.key()).isEqualTo("req-1"));
         assertThat(((AuditEvent) out.get(0).value()).getType()).isEqualTo(AuditEventType.RECEIVED);
         AuditEvent assembled = (AuditEvent) out.get(2).value();
@@ -87,7 +87,7 @@ class ContextAssemblerTest {
     void invalidRequestGivesOnlyInvalidOutcomeAndRejectedAudit() {
         List<Emit<?>> out = assembler.handle("req-1", valid().setMaxAttempts(0).setTargetPaths(List.of("/etc/passwd")).build());
 
-        assertThat(out).extracting(e -> e.topic().name()).containsExactly("assay.outcomes", "assay.audit");
+        assertThat(out).extracting(e -> e.topic().name()).containsExactly("assay.outcomes", "assay.audit-events");
         Outcome outcome = (Outcome) out.get(0).value();
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.INVALID);
         assertThat(outcome.getReason()).isEqualTo("maxAttempts 0 is outside 1..10; target path '/etc/passwd' is absolute");
@@ -96,6 +96,7 @@ class ContextAssemblerTest {
         assertThat(rejected.getType()).isEqualTo(AuditEventType.REJECTED);
         assertThat(rejected.getDetail()).isEqualTo(outcome.getReason());
         assertThat(meters.counter("assay.assembler.requests", "result", "invalid").count()).isEqualTo(1.0);
+        assertThat(meters.counter("assay.outcomes", "status", "INVALID").count()).isEqualTo(1.0);
     }
 
     @Test

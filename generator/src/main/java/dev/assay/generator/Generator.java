@@ -88,7 +88,7 @@ public final class Generator {
                 : "failed: " + generation.getFailureReason();
         AuditEvent audit = AuditEvent.newBuilder().setRequestId(id).setType(AuditEventType.GENERATED).setService(SERVICE)
                 .setAttempt(generation.getAttempt()).setDetail(detail).setOccurredAt(generation.getGeneratedAt()).build();
-        return List.of(Emit.of(topics.generations(), id, generation), Emit.of(topics.audit(), id, audit));
+        return List.of(Emit.of(topics.generations(), id, generation), Emit.of(topics.auditEvents(), id, audit));
     }
 
     private void record(Generation g, long latencyMs) {

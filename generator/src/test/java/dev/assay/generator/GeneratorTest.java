@@ -46,7 +46,7 @@ class GeneratorTest {
 
         List<Emit<?>> out = generator().onContext("req-1", Fixtures.context());
 
-        assertThat(out).extracting(e -> e.topic().name()).containsExactly("assay.generations", "assay.audit");
+        assertThat(out).extracting(e -> e.topic().name()).containsExactly("assay.generations", "assay.audit-events");
         assertThat(out).allSatisfy(e -> assertThat(e.key()).isEqualTo("req-1"));
         Generation g = (Generation) out.get(0).value();
         assertThat(g.getStatus()).isEqualTo(GenerationStatus.OK);

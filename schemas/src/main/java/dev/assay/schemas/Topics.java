@@ -19,6 +19,10 @@ import org.apache.avro.specific.SpecificRecord;
  * The catalogue of Assay's topics. Services take topics from here and never spell a topic name;
  * the names are {@code <prefix><noun>} with the default prefix {@code assay.}.
  *
+ * @param audit       the tamper-evident trail: every state change of a request, hash-chained per request; the verifier
+ *                    is its only writer
+ * @param auditEvents state changes as the other stages report them, unchained; the verifier seals them into
+ *                    {@code audit}
  * @param deadLetter records no stage could read: original key and value bytes, error headers
  *                   (see {@code DeadLetterHeaders}); it has no value schema of its own
  */
@@ -33,6 +37,7 @@ public record Topics(
         Topic<ApprovalDecision> approvalDecisions,
         Topic<Outcome> outcomes,
         Topic<AuditEvent> audit,
+        Topic<AuditEvent> auditEvents,
         String deadLetter) {
 
     public static final String DEFAULT_PREFIX = "assay.";
@@ -51,13 +56,14 @@ public record Topics(
                 f.topic("approval-decisions", ApprovalDecision.class),
                 f.topic("outcomes", Outcome.class),
                 f.topic("audit", AuditEvent.class),
+                f.topic("audit-events", AuditEvent.class),
                 prefix + "dead-letter");
     }
 
     /** Every typed topic, in pipeline order. */
     public List<Topic<?>> typed() {
         return List.of(requests, contexts, generations, executions, verdicts, fixRequests, approvals,
-                approvalDecisions, outcomes, audit);
+                approvalDecisions, outcomes, audit, auditEvents);
     }
 
     /** Every topic name including the dead-letter topic. */

@@ -73,7 +73,8 @@ public final class RequestLifecycle {
         ApprovalRequest approval = gate.approvalRequest(result, verdict, risk);
         events.add(audit.event(id, AuditEventType.GATED, attempt, "risk " + risk.level() + " (score " + risk.score()
                 + "), " + risk.decision() + " under gate policy " + risk.policyVersion()));
-        RequestState awaiting = RequestState.awaiting(attempt, risk.level(), risk.decision(), result.getGeneration().getFiles());
+        RequestState awaiting = RequestState.awaiting(attempt, risk.level(), risk.decision(), result.getGeneration().getFiles(),
+                approval.getGatedAt());
         if (risk.decision() != GateDecision.AUTO_APPROVE) {
             return new Step(awaiting, verdict, null, approval, null, events, null, null);
         }
@@ -106,6 +107,10 @@ public final class RequestLifecycle {
         String reason = decision.getReason() == null || decision.getReason().isBlank()
                 ? status.name().toLowerCase(Locale.ROOT) + " by " + reviewer
                 : decision.getReason().strip();
+        if (status == OutcomeStatus.APPROVED && state.gateDecision() == GateDecision.MANUAL_ONLY) {
+            // The policy allows no automation past this point: whoever consumes the outcome must not apply it unattended.
+            reason = "manual application only (gate MANUAL_ONLY): " + reason;
+        }
         Outcome outcome = outcome(id, status, state, reviewer, reason);
         List<AuditEvent> events = List.of(
                 audit.event(id, AuditEventType.DECIDED, state.lastAttempt(), status + " by " + reviewer + ": " + reason),

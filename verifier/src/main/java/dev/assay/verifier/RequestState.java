@@ -3,6 +3,8 @@ package dev.assay.verifier;
 import dev.assay.avro.GateDecision;
 import dev.assay.avro.RiskLevel;
 import dev.assay.avro.SourceFile;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -11,7 +13,7 @@ import java.util.List;
  * files that would be approved.
  */
 public record RequestState(int lastAttempt, Phase phase, RiskLevel riskLevel, GateDecision gateDecision,
-        List<StoredFile> files) {
+        List<StoredFile> files, long gatedAtMillis) {
 
     /** Where a request is in the verifier. */
     public enum Phase {
@@ -42,15 +44,23 @@ public record RequestState(int lastAttempt, Phase phase, RiskLevel riskLevel, Ga
     }
 
     static RequestState fixing(int attempt) {
-        return new RequestState(attempt, Phase.FIXING, null, null, List.of());
+        return new RequestState(attempt, Phase.FIXING, null, null, List.of(), 0L);
     }
 
-    static RequestState awaiting(int attempt, RiskLevel level, GateDecision decision, List<SourceFile> files) {
-        return new RequestState(attempt, Phase.AWAITING_DECISION, level, decision, StoredFile.of(files));
+    static RequestState awaiting(int attempt, RiskLevel level, GateDecision decision, List<SourceFile> files,
+            Instant gatedAt) {
+        return new RequestState(attempt, Phase.AWAITING_DECISION, level, decision, StoredFile.of(files),
+                gatedAt.toEpochMilli());
+    }
+
+    /** When the request reached the gate (meaningful while it waits for a decision). */
+    @JsonIgnore
+    public Instant gatedAt() {
+        return Instant.ofEpochMilli(gatedAtMillis);
     }
 
     /** Closed requests drop their files: only the phase and the attempt are needed to refuse late inputs. */
     RequestState closed(int attempt) {
-        return new RequestState(attempt, Phase.CLOSED, riskLevel, gateDecision, List.of());
+        return new RequestState(attempt, Phase.CLOSED, riskLevel, gateDecision, List.of(), gatedAtMillis);
     }
 }

@@ -5,7 +5,6 @@ import dev.assay.verifier.checks.ImportAllowlist;
 import dev.assay.verifier.gate.GatePolicy;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Optional;
 
 /**
  * The verifier's own settings (everything Kafka-related comes from {@code CommonSettings}).
@@ -15,21 +14,18 @@ import java.util.Optional;
  *   <li>{@value #IMPORTS_PREFIX}{@code python|java|javascript} (comma list, replaces the default allowlist) and
  *       {@code ….extra} (adds to it)</li>
  *   <li>{@value #FEEDBACK_MAX_CHARS} (default 8000), {@value #OUTPUT_TAIL_CHARS} (default 3000)</li>
- *   <li>{@value #RAW_AUDIT_TOPIC}: a topic other services write unchained audit events to; the verifier chains them
- *       onto the audit topic (unset: only the verifier's own events are chained)</li>
  *   <li>{@value #STATE_DIR}, {@value #STREAM_THREADS}, {@value #THREAD_REPLACEMENTS_MAX} (default 10) and
  *       {@value #THREAD_REPLACEMENTS_WINDOW_MS} (default 600000): read by {@link VerifierApp}</li>
  * </ul>
  */
 public record VerifierConfig(GatePolicy gatePolicy, ImportAllowlist imports, int feedbackMaxChars, int outputTailChars,
-        Optional<String> rawAuditTopic, Clock clock) {
+        Clock clock) {
     public static final String GATE_POLICY_FILE = "verifier.gate.policy.file";
     public static final String IMPORTS_PREFIX = "verifier.imports.";
     public static final String FEEDBACK_MAX_CHARS = "verifier.feedback.max.chars";
     public static final String OUTPUT_TAIL_CHARS = "verifier.output.tail.chars";
     public static final String STATE_DIR = "verifier.state.dir";
     public static final String STREAM_THREADS = "verifier.stream.threads";
-    public static final String RAW_AUDIT_TOPIC = "verifier.audit.raw.topic";
     public static final String THREAD_REPLACEMENTS_MAX = "verifier.thread.replacements.max";
     public static final String THREAD_REPLACEMENTS_WINDOW_MS = "verifier.thread.replacements.window.ms";
 
@@ -42,23 +38,17 @@ public record VerifierConfig(GatePolicy gatePolicy, ImportAllowlist imports, int
                 ImportAllowlist.fromSettings(IMPORTS_PREFIX, key -> config.find(key).orElse(null)),
                 config.integer(FEEDBACK_MAX_CHARS, DEFAULT_FEEDBACK_MAX_CHARS),
                 config.integer(OUTPUT_TAIL_CHARS, DEFAULT_OUTPUT_TAIL_CHARS),
-                config.find(RAW_AUDIT_TOPIC),
                 Clock.systemUTC());
     }
 
     /** Built-in policy and allowlists, system clock. */
     public static VerifierConfig defaults() {
         return new VerifierConfig(GatePolicy.defaults(), ImportAllowlist.defaults(), DEFAULT_FEEDBACK_MAX_CHARS,
-                DEFAULT_OUTPUT_TAIL_CHARS, Optional.empty(), Clock.systemUTC());
+                DEFAULT_OUTPUT_TAIL_CHARS, Clock.systemUTC());
     }
 
     public VerifierConfig withGatePolicy(GatePolicy policy) {
-        return new VerifierConfig(policy, imports, feedbackMaxChars, outputTailChars, rawAuditTopic, clock);
-    }
-
-    /** These settings with other services' unchained audit events read from {@code topic} and chained. */
-    public VerifierConfig withRawAuditTopic(String topic) {
-        return new VerifierConfig(gatePolicy, imports, feedbackMaxChars, outputTailChars, Optional.of(topic), clock);
+        return new VerifierConfig(policy, imports, feedbackMaxChars, outputTailChars, clock);
     }
 
     /** The state machine these settings describe. */

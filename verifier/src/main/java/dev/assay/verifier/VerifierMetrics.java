@@ -1,6 +1,8 @@
 package dev.assay.verifier;
 
+import dev.assay.avro.FixRequest;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -27,20 +29,32 @@ final class VerifierMetrics {
             return;
         }
         if (step.verdict() != null) {
-            Counter.builder("assay.verifier.verdicts").tag("passed", Boolean.toString(step.verdict().getPassed()))
+            Counter.builder("assay.verdicts").tag("passed", Boolean.toString(step.verdict().getPassed()))
                     .description("Attempts judged").register(meters).increment();
         }
         if (step.fixRequest() != null) {
-            Counter.builder("assay.verifier.fix.requests").description("Further attempts requested").register(meters).increment();
+            Counter.builder("assay.fix.requests").tag("reason", fixReason(step.fixRequest()))
+                    .description("Further attempts requested, by what failed").register(meters).increment();
         }
         if (step.approval() != null) {
-            Counter.builder("assay.verifier.gate").tag("level", step.approval().getRiskLevel().name())
+            Counter.builder("assay.gate.decisions").tag("risk", step.approval().getRiskLevel().name())
                     .tag("decision", step.approval().getDecision().name()).description("Passing attempts gated")
                     .register(meters).increment();
         }
         if (step.outcome() != null) {
-            Counter.builder("assay.verifier.outcomes").tag("status", step.outcome().getStatus().name())
+            Counter.builder("assay.outcomes").tag("status", step.outcome().getStatus().name())
                     .description("Requests completed").register(meters).increment();
+            DistributionSummary.builder("assay.fix.loop.attempts").serviceLevelObjectives(1, 2, 3, 4, 5, 7, 10)
+                    .description("Attempts a request used, recorded when it completes").register(meters)
+                    .record(step.outcome().getAttempts());
         }
+    }
+
+    /** What made an attempt fail, coarsely: failing tests, blocking findings, or an error (no tests, a violation, no code). */
+    static String fixReason(FixRequest fix) {
+        if (!fix.getFailedTests().isEmpty()) {
+            return "tests_failed";
+        }
+        return fix.getFindings().isEmpty() ? "error" : "findings";
     }
 }

@@ -8,6 +8,7 @@ import dev.assay.avro.ArtifactKind;
 import dev.assay.avro.AuditEvent;
 import dev.assay.avro.AuditEventType;
 import dev.assay.schemas.Topics;
+import dev.assay.schemas.registry.InMemorySchemaRegistryClient;
 import dev.assay.verifier.audit.AuditChainVerifier;
 import java.time.Instant;
 import java.util.List;
@@ -25,9 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /** The audit chain as the topology writes it: one verifiable chain per request, other services' events included. */
 class AuditChainTopologyTest {
-    private static final String RAW_AUDIT = "assay.audit-events";
 
-    private final Topics topics = Topics.create(Topics.DEFAULT_PREFIX, new InMemorySchemaRegistry(), true);
+    private final Topics topics = Topics.create(Topics.DEFAULT_PREFIX, new InMemorySchemaRegistryClient(), true);
     private TopologyTestDriver driver;
     private TestInputTopic<String, dev.assay.avro.ExecutionResult> executions;
     private TestInputTopic<String, AuditEvent> rawAudit;
@@ -40,10 +40,10 @@ class AuditChainTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.putAll(ErrorPolicy.streamsProperties(topics.deadLetter(), VerifierApp.SERVICE));
-        driver = new TopologyTestDriver(VerifierTopology.build(topics, VerifierConfig.defaults().withRawAuditTopic(RAW_AUDIT)), props);
+        driver = new TopologyTestDriver(VerifierTopology.build(topics, VerifierConfig.defaults()), props);
         executions = driver.createInputTopic(topics.executions().name(), new StringSerializer(),
                 topics.executions().valueSerde().serializer());
-        rawAudit = driver.createInputTopic(RAW_AUDIT, new StringSerializer(), topics.audit().valueSerde().serializer());
+        rawAudit = driver.createInputTopic(topics.auditEvents().name(), new StringSerializer(), topics.auditEvents().valueSerde().serializer());
         audit = driver.createOutputTopic(topics.audit().name(), topics.audit().keySerde().deserializer(),
                 topics.audit().valueSerde().deserializer());
     }

@@ -73,6 +73,14 @@ class RequestLifecycleTest {
     }
 
     @Test
+    void approvedCriticalChangeIsMarkedForManualApplication() {
+        RequestState waiting = lifecycle.onResult(null, passed("r", 1, ArtifactKind.MIGRATION)).state();
+        assertThat(waiting.gateDecision()).isEqualTo(GateDecision.MANUAL_ONLY);
+        assertThat(lifecycle.onDecision(waiting, decision("r", true, "dba", "checked the plan")).outcome().getReason())
+                .isEqualTo("manual application only (gate MANUAL_ONLY): checked the plan");
+    }
+
+    @Test
     void decisionWithoutAPersonIsRejected() {
         RequestState waiting = lifecycle.onResult(null, passed("r", 1, ArtifactKind.MIGRATION)).state();
         assertThat(lifecycle.onDecision(waiting, decision("r", true, " ", "")).rejection().reason()).isEqualTo(Step.INVALID_DECISION);

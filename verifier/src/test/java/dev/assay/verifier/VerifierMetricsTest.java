@@ -24,12 +24,14 @@ class VerifierMetricsTest {
         metrics.record("decisions", lifecycle.onDecision(gated.state(), decision("r", true, "alice", "")));
         metrics.record("decisions", lifecycle.onDecision(null, decision("q", true, "alice", "")));
 
-        assertThat(meters.counter("assay.verifier.verdicts", "passed", "false").count()).isEqualTo(1);
-        assertThat(meters.counter("assay.verifier.verdicts", "passed", "true").count()).isEqualTo(1);
-        assertThat(meters.counter("assay.verifier.fix.requests").count()).isEqualTo(1);
-        assertThat(meters.counter("assay.verifier.gate", "level", "MEDIUM", "decision", "HUMAN_REVIEW").count()).isEqualTo(1);
+        assertThat(meters.counter("assay.verdicts", "passed", "false").count()).isEqualTo(1);
+        assertThat(meters.counter("assay.verdicts", "passed", "true").count()).isEqualTo(1);
+        assertThat(meters.counter("assay.fix.requests", "reason", "tests_failed").count()).isEqualTo(1);
+        assertThat(meters.counter("assay.gate.decisions", "risk", "MEDIUM", "decision", "HUMAN_REVIEW").count()).isEqualTo(1);
         assertThat(meters.counter("assay.verifier.inputs.ignored", "topic", "execs").count()).isEqualTo(1);
-        assertThat(meters.counter("assay.verifier.outcomes", "status", "APPROVED").count()).isEqualTo(1);
+        assertThat(meters.counter("assay.outcomes", "status", "APPROVED").count()).isEqualTo(1);
+        assertThat(meters.summary("assay.fix.loop.attempts").count()).isEqualTo(1);
+        assertThat(meters.summary("assay.fix.loop.attempts").totalAmount()).isEqualTo(2);
         assertThat(meters.counter("assay.dead.letters", "topic", "decisions", "reason", Step.UNKNOWN_REQUEST).count()).isEqualTo(1);
     }
 }

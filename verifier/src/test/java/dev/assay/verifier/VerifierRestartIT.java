@@ -22,6 +22,8 @@ import dev.assay.runtime.ServiceContext;
 import dev.assay.schemas.DeadLetterHeaders;
 import dev.assay.schemas.Topic;
 import dev.assay.schemas.Topics;
+import dev.assay.schemas.registry.InMemorySchemaRegistryClient;
+import dev.assay.verifier.audit.AuditChainCheck;
 import dev.assay.verifier.audit.AuditChainVerifier;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -64,14 +66,13 @@ class VerifierRestartIT {
     private static final int PER_WAVE = 9;
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final String PREFIX = "it.";
-    private static final String RAW_AUDIT = PREFIX + "audit-events";
     private static final String REVIEWER = "it-reviewer";
 
     @TempDir
     Path dir;
     private EmbeddedKafkaBroker broker;
     private VerifierApp running;
-    private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    private final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
     private final Topics topics = Topics.create(PREFIX, registry, true);
     private final AtomicInteger outcomeWrites = new AtomicInteger();
     private final Set<Integer> crashOnOutcomeWrite = Set.of(2, 7);
@@ -91,9 +92,7 @@ class VerifierRestartIT {
     void everyRequestEndsWithExactlyOneOutcomeAcrossCrashesAndRestarts() throws Exception {
         broker = new EmbeddedKafkaBroker(dir.resolve("kafka")).start();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            List<NewTopic> all = new ArrayList<>(topics.names().stream().map(n -> new NewTopic(n, PARTITIONS, (short) 1)).toList());
-            all.add(new NewTopic(RAW_AUDIT, PARTITIONS, (short) 1));
-            admin.createTopics(all).all().get();
+            admin.createTopics(topics.names().stream().map(n -> new NewTopic(n, PARTITIONS, (short) 1)).toList()).all().get();
         }
         Map<String, OutcomeStatus> expected = new HashMap<>();
         Set<String> retried = new HashSet<>();
@@ -126,7 +125,7 @@ class VerifierRestartIT {
                 running = start(stateDir);
                 List<ExecutionResult> thisWave = wave(wave, expected, retried);
                 thisWave.forEach(r -> {
-                    send(producer, RAW_AUDIT, r.getRequestId(), topics.audit(), received(r.getRequestId()));
+                    send(producer, topics.auditEvents().name(), r.getRequestId(), topics.auditEvents(), received(r.getRequestId()));
                     send(producer, topics.executions(), r.getRequestId(), r);
                 });
                 // Executor pods that ran twice, and the second attempts of last wave's failures, arrive after a restart.
@@ -188,6 +187,9 @@ class VerifierRestartIT {
                     .count() >= expected.size()).stream().map(ConsumerRecord::value).toList();
             AuditChainVerifier.Report report = new AuditChainVerifier().verify(events);
             assertThat(report.problems()).isEmpty();
+            AuditChainCheck.Result whole = AuditChainCheck.check(Map.of("bootstrap.servers", bootstrap), topics.audit(), WAIT);
+            assertThat(whole.valid()).as("%s", whole).isTrue();
+            assertThat(whole.report().events()).isGreaterThanOrEqualTo(events.size());
             assertThat(events.stream().filter(e -> e.getType() == AuditEventType.COMPLETED)
                     .map(AuditEvent::getRequestId)).doesNotHaveDuplicates();
 
@@ -240,8 +242,7 @@ class VerifierRestartIT {
                 "kafka.heartbeat.interval.ms", "1000",
                 "registry.url", "http://registry.invalid",
                 "topic.prefix", PREFIX,
-                VerifierConfig.STATE_DIR, stateDir.toString(),
-                VerifierConfig.RAW_AUDIT_TOPIC, RAW_AUDIT));
+                VerifierConfig.STATE_DIR, stateDir.toString()));
         ServiceContext ctx = new ServiceContext(config, CommonSettings.from(VerifierApp.SERVICE, config),
                 withCrashingOutcomes(topics), new SimpleMeterRegistry());
         VerifierApp app = VerifierApp.create(ctx);
@@ -262,7 +263,7 @@ class VerifierRestartIT {
         Topic<Outcome> outcomes = new Topic<>(t.outcomes().name(), Outcome.class,
                 Serdes.serdeFrom(crashing, real.deserializer()));
         return new Topics(t.requests(), t.contexts(), t.generations(), t.executions(), t.verdicts(), t.fixRequests(),
-                t.approvals(), t.approvalDecisions(), outcomes, t.audit(), t.deadLetter());
+                t.approvals(), t.approvalDecisions(), outcomes, t.audit(), t.auditEvents(), t.deadLetter());
     }
 
     /** One request id per partition of the executions topic, with the default partitioner's choice. */

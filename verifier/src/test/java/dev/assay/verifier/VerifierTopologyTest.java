@@ -5,6 +5,7 @@ import static dev.assay.verifier.Fixtures.failed;
 import static dev.assay.verifier.Fixtures.file;
 import static dev.assay.verifier.Fixtures.passed;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.assay.avro.ApprovalDecision;
 import dev.assay.avro.ApprovalRequest;
@@ -21,6 +22,7 @@ import dev.assay.avro.Verdict;
 import dev.assay.schemas.DeadLetterHeaders;
 import dev.assay.schemas.Topic;
 import dev.assay.schemas.Topics;
+import dev.assay.schemas.registry.InMemorySchemaRegistryClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.apache.kafka.common.header.Header;
@@ -32,6 +34,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,7 +42,8 @@ import org.junit.jupiter.api.Test;
 
 /** The production topology on {@link TopologyTestDriver} with an in-memory registry. */
 class VerifierTopologyTest {
-    private final Topics topics = Topics.create(Topics.DEFAULT_PREFIX, new InMemorySchemaRegistry(), true);
+    private final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+    private final Topics topics = Topics.create(Topics.DEFAULT_PREFIX, registry, true);
     private TopologyTestDriver driver;
     private TestInputTopic<String, ExecutionResult> executions;
     private TestInputTopic<String, ApprovalDecision> decisions;
@@ -220,6 +224,23 @@ class VerifierTopologyTest {
         assertThat(header(dead.headers(), DeadLetterHeaders.REASON)).isEqualTo("NOT_WIRE_FORMAT");
         assertThat(header(dead.headers(), DeadLetterHeaders.EXCEPTION_CLASS)).endsWith("WireFormatException");
         assertThat(outcomes.readValue().getRequestId()).isEqualTo("r7");
+    }
+
+    @Test
+    void registryOutageFailsTheRecordInsteadOfDeadLetteringIt() {
+        byte[] value = topics.executions().valueSerde().serializer()
+                .serialize(topics.executions().name(), passed("r9", 1, ArtifactKind.UNIT_TEST));
+        registry.setAvailable(false);
+
+        assertThatThrownBy(() -> rawExecutions.pipeInput("r9".getBytes(StandardCharsets.UTF_8), value))
+                .isInstanceOf(StreamsException.class).hasRootCauseInstanceOf(java.net.ConnectException.class);
+        assertThat(deadLetters.isEmpty()).isTrue();
+
+        // The replaced thread reads the record again once the registry is back.
+        registry.setAvailable(true);
+        rawExecutions.pipeInput("r9".getBytes(StandardCharsets.UTF_8), value);
+        assertThat(outcomes.readValue().getRequestId()).isEqualTo("r9");
+        assertThat(deadLetters.isEmpty()).isTrue();
     }
 
     @Test

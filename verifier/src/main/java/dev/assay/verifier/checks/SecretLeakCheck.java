@@ -31,8 +31,9 @@ public final class SecretLeakCheck implements Check {
 
     private static void scan(String text, String where, String what, boolean inSource, ArtifactKind kind, List<Finding> out) {
         String[] lines = text.split("\n", -1);
+        List<SecretPatterns.Shape> shapes = inSource ? SecretPatterns.sourceShapes() : SecretPatterns.SHAPES;
         for (int i = 0; i < lines.length; i++) {
-            for (SecretPatterns.Shape shape : SecretPatterns.SHAPES) {
+            for (SecretPatterns.Shape shape : shapes) {
                 if (shape.pattern().matcher(lines[i]).find()) {
                     out.add(Findings.of("secrets." + shape.kind(), severity(shape, inSource, kind),
                             what + ": " + shape.kind() + " (value withheld)", where, i + 1));

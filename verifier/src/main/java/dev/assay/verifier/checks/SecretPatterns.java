@@ -27,7 +27,23 @@ public final class SecretPatterns {
                     "(?i)\\b(api[_-]?key|secret(?:[_-]?key)?|access[_-]?token|auth[_-]?token|client[_-]?secret)(\\s*[=:]\\s*)[\"']?[A-Za-z0-9_\\-./+=]{8,}"),
                     Severity.HIGH, true));
 
+    /**
+     * Assignment shapes as they look in source code: the value must be a string literal, so that
+     * {@code password = os.environ["DB_PASSWORD"]} or {@code apiKey: config.key()} — the right way — is not flagged.
+     */
+    public static final List<Shape> SOURCE_LITERALS = List.of(
+            new Shape("password", Pattern.compile("(?i)(?<![a-z])(password|passwd|pwd)\\w*(\\s*[=:]\\s*)[\"'][^\\s\"']{4,}[\"']"),
+                    Severity.HIGH, true),
+            new Shape("api-key", Pattern.compile(
+                    "(?i)(?<![a-z])(api[_-]?key|secret(?:[_-]?key)?|access[_-]?token|auth[_-]?token|client[_-]?secret)\\w*(\\s*[=:]\\s*)[\"'][A-Za-z0-9_\\-./+=]{8,}[\"']"),
+                    Severity.HIGH, true));
+
     private SecretPatterns() {
+    }
+
+    /** The shapes to look for in source files: key formats as they are, assignments only with a literal value. */
+    public static List<Shape> sourceShapes() {
+        return java.util.stream.Stream.concat(SHAPES.stream().filter(s -> !s.assignment()), SOURCE_LITERALS.stream()).toList();
     }
 
     /** The text with every credential-shaped span replaced by {@code ******} (assignment keys kept). */

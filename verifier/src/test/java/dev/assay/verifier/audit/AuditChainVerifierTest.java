@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.assay.avro.AuditEvent;
 import dev.assay.avro.AuditEventType;
 import dev.assay.schemas.Topics;
-import dev.assay.verifier.InMemorySchemaRegistry;
+import dev.assay.schemas.registry.InMemorySchemaRegistryClient;
 import dev.assay.verifier.audit.AuditChainVerifier.ProblemKind;
 import dev.assay.verifier.audit.AuditChainVerifier.Report;
 import java.time.Instant;
@@ -108,7 +108,7 @@ class AuditChainVerifierTest {
         assertThat(AuditChain.hash(AuditEvent.newBuilder(e).setService("verifierX").setDetail("").build()))
                 .isNotEqualTo(AuditChain.hash(AuditEvent.newBuilder(e).setService("verifier").setDetail("X").build()));
 
-        var serde = Topics.create("t.", new InMemorySchemaRegistry(), true).audit().valueSerde();
+        var serde = Topics.create("t.", new InMemorySchemaRegistryClient(), true).audit().valueSerde();
         AuditEvent back = serde.deserializer().deserialize("t.audit", serde.serializer().serialize("t.audit", e));
         assertThat(AuditChain.hash(back)).isEqualTo(hash);
     }

@@ -122,6 +122,22 @@ class VerdictEngineTest {
     }
 
     @Test
+    void credentialsReadFromTheEnvironmentAreFineButLiteralsInCodeFail() {
+        String fromEnv = "import os\n\npassword = os.environ['DB_PASSWORD']\napi_key = settings.api_key()\n";
+        String literal = "DB_PASSWORD = 'hunter22'\nclient = Client(api_key=\"abcd1234efgh5678\")\n";
+        Verdict ok = engine.judge(Fixtures.passed("r", 1, ArtifactKind.LIBRARY_CODE, file("db.py", fromEnv)));
+        Verdict bad = engine.judge(Fixtures.passed("r", 1, ArtifactKind.LIBRARY_CODE, file("db.py", literal)));
+
+        assertThat(ok.getFindings()).noneMatch(f -> f.getCheck().startsWith("secrets."));
+        assertThat(bad.getPassed()).isFalse();
+        assertThat(bad.getFindings()).filteredOn(f -> f.getCheck().startsWith("secrets."))
+                .extracting(Finding::getCheck, Finding::getLine)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("secrets.password", 1),
+                        org.assertj.core.groups.Tuple.tuple("secrets.api-key", 2));
+        assertThat(bad.getFindings()).allSatisfy(f -> assertThat(f.getMessage()).doesNotContain("hunter22"));
+    }
+
+    @Test
     void importsOutsideTheAllowlistAreMediumFindingsAndProjectModulesAreAllowed() {
         String code = "import json\nimport requests\nfrom calc import add\nfrom . import util\nimport os.path, math\n";
         List<Finding> findings = engine.judge(Fixtures.passed("r", 1, ArtifactKind.LIBRARY_CODE,
