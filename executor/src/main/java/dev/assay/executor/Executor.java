@@ -138,7 +138,8 @@ public final class Executor {
             RunPlan plan = runner.plan(workspace, policy == ExecutionPolicy.DRY_RUN, marker, limits);
             Timer.Sample sample = Timer.start(meters);
             SandboxResult outcome = sandbox.run(new SandboxRequest(workspace.root(), plan.command(), plan.toolchain(),
-                    plan.environment(), plan.limits(), marker));
+                    plan.environment(), plan.limits(), marker,
+                    new SandboxRequest.Run(generation.getRequestId(), generation.getAttempt(), runner.language().name())));
             sample.stop(Timer.builder("assay.sandbox.duration").description("Wall-clock time of one sandboxed run")
                     .tag("backend", sandbox.backend()).tag("language", runner.language().name())
                     .publishPercentileHistogram().register(meters));
@@ -166,7 +167,7 @@ public final class Executor {
         } else if (report == null) {
             status = ExecutionStatus.ERROR;
             detail = reportProblem != null ? reportProblem
-                    : "the test harness printed no report (exit code " + outcome.exitCode() + ")";
+                    : "the test harness printed no report (exit code " + outcome.exitCode() + ")" + lastWords(outcome);
         } else if (!report.errors().isEmpty()) {
             status = ExecutionStatus.ERROR;
             detail = "tests could not be loaded: " + String.join("; ", report.errors());
@@ -186,6 +187,15 @@ public final class Executor {
         }
         return finished(generation, policy, status, violation, outcome.exitCode(), tests, outcome.stdout(), outcome.stderr(),
                 outcome.outputTruncated(), outcome.duration(), detail);
+    }
+
+    /** The end of stderr (or stdout), where runtimes and sandbox tools say why they stopped. */
+    private static String lastWords(SandboxResult outcome) {
+        String text = (outcome.stderr().isBlank() ? outcome.stdout() : outcome.stderr()).strip();
+        if (text.isEmpty()) {
+            return "";
+        }
+        return ": " + (text.length() > 300 ? "..." + text.substring(text.length() - 300) : text);
     }
 
     private static String summary(HarnessReport report, ExecutionPolicy policy) {

@@ -1,15 +1,20 @@
 package dev.assay.executor;
 
+import dev.assay.executor.kubernetes.KubernetesJobRunner;
+import dev.assay.executor.kubernetes.KubernetesSandbox;
+import dev.assay.executor.kubernetes.KubernetesSandboxConfig;
 import dev.assay.executor.runner.LanguageRunner;
 import dev.assay.executor.runner.JavaRunner;
 import dev.assay.executor.runner.NodeRunner;
 import dev.assay.executor.runner.PythonRunner;
 import dev.assay.executor.sandbox.Sandbox;
 import dev.assay.executor.sandbox.Sandboxes;
+import dev.assay.runtime.AssayConfig;
 import dev.assay.runtime.AssayService;
 import dev.assay.runtime.ServiceContext;
 import dev.assay.runtime.ServiceLauncher;
 import dev.assay.runtime.StageLoop;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -26,13 +31,24 @@ public final class ExecutorApp {
     public static AssayService create(ServiceContext ctx) {
         ExecutorConfig config = ExecutorConfig.from(ctx.config());
         Path scratch = Sandboxes.scratchDirectory(Path.of(System.getProperty("java.io.tmpdir")));
-        Sandbox sandbox = Sandboxes.create(config.sandbox(), scratch, config.sandboxUidBase(), config.slots());
+        Sandbox sandbox = config.sandbox() == Sandboxes.Choice.KUBERNETES
+                ? kubernetes(ctx.config())
+                : Sandboxes.create(config.sandbox(), scratch, config.sandboxUidBase(), config.slots());
         Executor executor = new Executor(sandbox, runners(config), ExecutionPolicyTable.standard(), config.limits(),
                 config.slots(), scratch, ctx.meters(), Clock.systemUTC());
         return StageLoop.builder(ctx.settings(), ctx.topics(), ctx.meters())
                 .on(ctx.topics().generations(), new ExecutorHandler(executor, ctx.topics(), Clock.systemUTC()))
                 .maxPollRecords(config.slots())
                 .build();
+    }
+
+    private static Sandbox kubernetes(AssayConfig config) {
+        try {
+            return new KubernetesSandbox(KubernetesJobRunner.connect(KubernetesSandboxConfig.from(config)));
+        } catch (IOException e) {
+            throw new IllegalStateException("executor.sandbox=kubernetes but no Kubernetes client configuration was found "
+                    + "(in-cluster ServiceAccount or kubeconfig): " + e.getMessage(), e);
+        }
     }
 
     /** The language runners for this configuration. */

@@ -10,7 +10,8 @@ import java.util.Locale;
 /**
  * The executor's typed settings, all under {@code executor.}; defaults suit a small machine.
  *
- * @param sandbox        {@code executor.sandbox}: auto (runsc if usable, else bwrap), runsc or bwrap
+ * @param sandbox        {@code executor.sandbox}: auto (runsc if usable, else bwrap), runsc, bwrap, or kubernetes (a Job
+ *                       per run; settings under {@code executor.kubernetes.})
  * @param limits         per-run limits: {@code executor.timeout.seconds} (30), {@code executor.memory.mb} (512),
  *                       {@code executor.pids} (64), {@code executor.output.bytes} (65536),
  *                       {@code executor.workspace.bytes} (64 MiB), {@code executor.cpu.seconds} (the timeout)
@@ -48,7 +49,7 @@ public record ExecutorConfig(
         try {
             sandbox = Sandboxes.Choice.valueOf(choice);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("setting executor.sandbox must be auto, runsc or bwrap, was '"
+            throw new IllegalArgumentException("setting executor.sandbox must be auto, runsc, bwrap or kubernetes, was '"
                     + config.string("executor.sandbox", "") + "'", e);
         }
         int timeoutSeconds = positive(config, "executor.timeout.seconds", 30);

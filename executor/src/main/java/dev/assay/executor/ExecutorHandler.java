@@ -29,7 +29,7 @@ public final class ExecutorHandler implements StageHandler<Generation> {
     public List<Emit<?>> handle(String key, Generation generation) throws Exception {
         ExecutionResult result = executor.execute(generation);
         String requestId = generation.getRequestId();
-        return List.of(Emit.of(topics.executions(), requestId, result), Emit.of(topics.audit(), requestId, audit(result)));
+        return List.of(Emit.of(topics.executions(), requestId, result), Emit.of(topics.auditEvents(), requestId, audit(result)));
     }
 
     AuditEvent audit(ExecutionResult result) {

@@ -48,6 +48,9 @@ public final class Violations {
         if (result.timedOut()) {
             return Violation.TIMEOUT;
         }
+        if (result.enforced() != Violation.NONE) {
+            return result.enforced();
+        }
         Integer exit = result.exitCode();
         if (exit != null && exit == SIGNAL_EXIT_BASE + SIGXCPU) {
             return Violation.TIMEOUT;

@@ -231,6 +231,33 @@ abstract class ExecutorContract {
     }
 
     @Test
+    void parallelRunsEachSeeOnlyTheirOwnWorkspace() throws Exception {
+        Executor executor = new Executor(sandbox, List.of(new PythonRunner(Path.of("/usr/bin/python3"))),
+                ExecutionPolicyTable.standard(), LIMITS, 2, TestSandboxes.passable(scratch), meters, Clock.systemUTC());
+        List<java.util.concurrent.Future<ExecutionResult>> runs = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 4; i++) {
+                String test = """
+                        import os, time
+                        from calc import VALUE
+                        def test_own_value():
+                            open('mine.txt', 'w').write(str(VALUE))
+                            time.sleep(0.3)
+                            assert open('mine.txt').read() == '%d' == str(VALUE)
+                        """.formatted(i);
+                var generation = Generations.python(List.of(file("test_calc.py", test)), List.of(file("calc.py", "VALUE = " + i + "\n")));
+                runs.add(pool.submit(() -> executor.execute(generation)));
+            }
+            for (var run : runs) {
+                ExecutionResult r = run.get();
+                assertThat(r.getStatus()).as(r.getDetail() + r.getStderr()).isEqualTo(ExecutionStatus.PASSED);
+            }
+        }
+        assertThat(scratch).isEmptyDirectory();
+        assertThat(meters.get("assay.executions").tag("status", "PASSED").counter().count()).isEqualTo(4);
+    }
+
+    @Test
     void theWorkspaceIsDeletedAfterTheRun() throws Exception {
         run("from calc import add\ndef test_it():\n    assert add(1, 2) == 3\n", CALC);
         assertThat(scratch).isEmptyDirectory();

@@ -68,7 +68,7 @@ class ExecutorIT {
                 assertThat(results).containsOnlyKeys("req-1", "req-2");
                 assertThat(results.get("req-1").getStatus()).isEqualTo(ExecutionStatus.PASSED);
                 assertThat(results.get("req-2").getStatus()).isEqualTo(ExecutionStatus.NOT_RUN);
-                assertThat(read(broker, topics.audit())).extracting(AuditEvent::getType).containsOnly(AuditEventType.EXECUTED).hasSize(2);
+                assertThat(read(broker, topics.auditEvents())).extracting(AuditEvent::getType).containsOnly(AuditEventType.EXECUTED).hasSize(2);
             });
             assertThat(service.isAlive()).isTrue();
             service.stop();

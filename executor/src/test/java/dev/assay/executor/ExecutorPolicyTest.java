@@ -128,7 +128,7 @@ class ExecutorPolicyTest {
         assertThat(out).hasSize(2);
         assertThat(out.get(0).topic()).isEqualTo(topics.executions());
         assertThat(out.get(0).key()).isEqualTo("req-1");
-        assertThat(out.get(1).topic()).isEqualTo(topics.audit());
+        assertThat(out.get(1).topic()).isEqualTo(topics.auditEvents());
         AuditEvent audit = (AuditEvent) out.get(1).value();
         assertThat(audit.getType()).isEqualTo(AuditEventType.EXECUTED);
         assertThat(audit.getService()).isEqualTo("executor");

@@ -94,7 +94,7 @@ class HumanEvalXTest {
         if (!Boolean.getBoolean("assay.humaneval.full")) {
             problems = problems.subList(0, FAST_SUBSET);
         }
-        Executor executor = PolyglotExecutorTest.executor(sandbox, scratch, LIMITS);
+        Executor executor = PolyglotContract.executor(sandbox, scratch, LIMITS);
         for (int from = 0; from < problems.size(); from += BATCH) {
             List<JsonNode> batch = problems.subList(from, Math.min(problems.size(), from + BATCH));
             Map<String, TestStatus> canonical = run(executor, dataset, batch, true);

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class ViolationsTest {
 
     private static SandboxResult result(Integer exit, String stderr, boolean timedOut, boolean outputLimit) {
-        return new SandboxResult(exit, "", stderr, null, outputLimit, timedOut, outputLimit, Duration.ofMillis(5));
+        return new SandboxResult(exit, "", stderr, null, outputLimit, timedOut, outputLimit, Duration.ofMillis(5), dev.assay.avro.Violation.NONE);
     }
 
     @Test

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * Java: the JDK's source launcher runs {@code AssayJavaHarness.java}, which compiles the workspace in-process
  * (one JVM start instead of two) and runs JUnit-style {@code @Test} methods and main-method test classes. JUnit's
  * API jars, when configured, are put on the class path read-only so tests written against JUnit compile; no
- * engine is needed. A dry run only compiles.
+ * engine is needed; they are copied into the workspace's reserved folder. A dry run only compiles.
  *
  * <p>A JVM reserves far more address space than it uses, so RLIMIT_AS cannot be the configured memory: the heap
  * gets the configured memory ({@code -Xmx}) and the address-space limit adds a fixed allowance for the JVM itself.
@@ -33,7 +33,8 @@ public final class JavaRunner implements LanguageRunner {
 
     /**
      * @param javaHome      a JDK (javac in-process via javax.tools); mounted read-only when outside /usr
-     * @param testClasspath jars tests may compile against (e.g. junit-jupiter-api, opentest4j), may be empty
+     * @param testClasspath jars tests may compile against (e.g. junit-jupiter-api, opentest4j), may be empty; they
+     *                      must be readable by the service and count towards nothing but the tmpfs workspace
      */
     public JavaRunner(Path javaHome, List<Path> testClasspath) {
         if (!javaHome.isAbsolute()) {
@@ -64,15 +65,21 @@ public final class JavaRunner implements LanguageRunner {
                 "-XX:ReservedCodeCacheSize=64m", "-XX:CompressedClassSpaceSize=128m", "-XX:MaxMetaspaceSize=256m",
                 "-Djava.io.tmpdir=/tmp", "-Duser.home=/tmp", "-ea"));
         if (!testClasspath.isEmpty()) {
+            // Copied in rather than bound: the sandbox uid may not be able to reach the jars' host location.
+            List<String> entries = new ArrayList<>();
+            for (Path jar : testClasspath) {
+                String name = "lib/" + jar.getFileName();
+                workspace.writeReserved(name, Files.readAllBytes(jar));
+                entries.add(LocalSandbox.WORKSPACE_DIR + "/" + Workspace.RESERVED_DIR + "/" + name);
+            }
             command.add("-cp");
-            command.add(String.join(":", testClasspath.stream().map(Path::toString).toList()));
+            command.add(String.join(":", entries));
         }
         command.addAll(List.of(LocalSandbox.WORKSPACE_DIR + "/" + Workspace.RESERVED_DIR + "/" + HARNESS_NAME, marker, "/tmp/assay-classes"));
         if (dryRun) {
             command.add("--compile-only");
         }
-        List<Path> toolchain = new ArrayList<>(toolchainOutsideUsr());
-        toolchain.addAll(testClasspath);
+        List<Path> toolchain = toolchainOutsideUsr();
         SandboxLimits jvmLimits = limits.withMemoryBytes(heapMb * 1024 * 1024 + JVM_OVERHEAD_BYTES);
         // glibc reserves a 64 MiB malloc arena per thread by default, which eats the address-space limit.
         return new RunPlan(command, toolchain, Map.of("MALLOC_ARENA_MAX", "2"), jvmLimits);

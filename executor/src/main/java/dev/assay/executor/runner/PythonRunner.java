@@ -12,12 +12,14 @@ import java.util.Map;
 
 /**
  * Python: the standard-library harness {@code python_harness.py} discovers {@code test_*.py} / {@code *_test.py},
- * runs unittest cases and plain {@code test_*} functions and prints the JSON report; a dry run compiles every
- * {@code .py} file instead.
+ * runs unittest cases, plain {@code test_*} functions and pytest-style {@code Test*} classes, and prints the JSON
+ * report; a dry run compiles every {@code .py} file instead. A bundled subset of pytest (raises, approx, marks,
+ * parametrize, fixtures incl. tmp_path, capsys and monkeypatch) stands in for pytest, which the sandbox cannot install.
  */
 public final class PythonRunner implements LanguageRunner {
     static final String HARNESS_RESOURCE = "/dev/assay/executor/python_harness.py";
     static final String HARNESS_NAME = "python_harness.py";
+    static final String PYTEST_SHIM_RESOURCE = "/dev/assay/executor/pytest_shim/pytest.py";
     private final Path python;
 
     /** @param python the interpreter's absolute path; it must be visible in the sandbox (under /usr, or its prefix is bound) */
@@ -36,6 +38,7 @@ public final class PythonRunner implements LanguageRunner {
     @Override
     public RunPlan plan(Workspace workspace, boolean dryRun, String marker, SandboxLimits limits) throws IOException {
         workspace.writeReserved(HARNESS_NAME, resource(HARNESS_RESOURCE));
+        workspace.writeReserved("pytest_shim/pytest.py", resource(PYTEST_SHIM_RESOURCE));
         List<String> command = new ArrayList<>(List.of(python.toString(),
                 // -I: ignore PYTHON* variables and user site-packages; -B: no .pyc writes into the workspace.
                 "-I", "-B", dev.assay.executor.sandbox.LocalSandbox.WORKSPACE_DIR + "/" + Workspace.RESERVED_DIR + "/" + HARNESS_NAME, marker));

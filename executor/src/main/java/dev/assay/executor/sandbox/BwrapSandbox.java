@@ -59,7 +59,7 @@ public final class BwrapSandbox extends LocalSandbox {
             }
         }
         try {
-            Process process = cleanProcess(command(request, inner, uid)).start();
+            Process process = start(cleanProcess(command(request, inner, uid)));
             return new BwrapLaunch(process, uid);
         } catch (IOException | RuntimeException e) {
             release(uid);
@@ -70,8 +70,8 @@ public final class BwrapSandbox extends LocalSandbox {
     List<String> command(SandboxRequest request, List<String> inner, Integer uid) {
         List<String> cmd = new ArrayList<>();
         if (uid != null) {
-            cmd.addAll(List.of("/usr/bin/setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
-                    "--bounding-set=-all", "--no-new-privs", "--"));
+            cmd.addAll(List.of(SETPRIV, "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
+                    "--bounding-set=-all", "--no-new-privs", "--pdeathsig", "KILL", "--"));
         }
         String size = Long.toString(request.limits().workspaceBytes());
         cmd.addAll(List.of(bwrap.toString(),

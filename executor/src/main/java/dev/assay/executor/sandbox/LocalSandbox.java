@@ -1,5 +1,6 @@
 package dev.assay.executor.sandbox;
 
+import dev.assay.avro.Violation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,6 +59,32 @@ public abstract class LocalSandbox implements Sandbox {
         env.putAll(request.environment());
         return env;
     }
+
+    /**
+     * Starts a backend process from one long-lived platform thread. The backends die with their parent
+     * (PR_SET_PDEATHSIG via {@code setpriv --pdeathsig} or bwrap's {@code --die-with-parent}), and Linux takes the
+     * parent to be the thread that forked: a virtual thread's carrier can end while the sandbox still runs, this
+     * thread cannot, so the sandboxes go exactly when the JVM goes.
+     */
+    protected static Process start(ProcessBuilder builder) throws IOException {
+        try {
+            return LAUNCHER.submit(builder::start).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting the sandbox", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("could not start the sandbox", e.getCause());
+        }
+    }
+
+    private static final java.util.concurrent.ExecutorService LAUNCHER = java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> Thread.ofPlatform().daemon().name("assay-sandbox-launcher").unstarted(r));
+
+    /** {@code setpriv} from util-linux: sets the parent-death signal (and drops privileges for bubblewrap). */
+    static final String SETPRIV = "/usr/bin/setpriv";
 
     /** A process builder with an empty environment except a minimal PATH for the launcher itself. */
     protected static ProcessBuilder cleanProcess(List<String> command) {
@@ -118,7 +145,9 @@ public abstract class LocalSandbox implements Sandbox {
                 if (!process.waitFor(request.limits().timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                     timedOut = !outputLimitHit.get();
                     destroyTree(process);
-                    process.waitFor();
+                    if (!process.waitFor(DRAIN_AFTER_EXIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                        log.warn("{} sandbox process {} did not die after SIGKILL", backend(), process.pid());
+                    }
                 }
             } finally {
                 watcher.interrupt();
@@ -140,10 +169,10 @@ public abstract class LocalSandbox implements Sandbox {
         if (out.failure() != null || err.failure() != null) {
             log.debug("{} output stream ended with an error: {} {}", backend(), out.failure(), err.failure());
         }
-        boolean killedByUs = timedOut || outputLimitHit.get();
+        boolean killedByUs = timedOut || outputLimitHit.get() || process.isAlive();
         Duration duration = Duration.ofNanos(System.nanoTime() - started);
         return new SandboxResult(killedByUs ? null : process.exitValue(), out.text(), err.text(), out.reportText(),
-                out.truncated() || err.truncated(), timedOut, outputLimitHit.get(), duration);
+                out.truncated() || err.truncated(), timedOut, outputLimitHit.get(), duration, Violation.NONE);
     }
 
     /** Kills the launcher and everything below it, children first so nothing is re-parented and survives. */

@@ -52,8 +52,11 @@ public final class RunscSandbox extends LocalSandbox {
             ObjectNode spec = spec(request, inner, rootfs);
             Files.writeString(bundle.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(spec));
             String id = "assay-" + UUID.randomUUID();
-            Process process = cleanProcess(List.of(runsc.toString(), "--root", state.toString(), "--network=none",
-                    "run", "--bundle", bundle.toString(), id)).start();
+            // runsc run is killed with the JVM, and its attached sandbox with it: no container outlives the service.
+            // --ignore-cgroups: the limits are rlimits inside and tmpfs sizes, and a container killed with the JVM
+            // would otherwise leave its (empty) cgroups behind.
+            Process process = start(cleanProcess(List.of(SETPRIV, "--pdeathsig", "KILL", "--", runsc.toString(),
+                    "--root", state.toString(), "--network=none", "--ignore-cgroups", "run", "--bundle", bundle.toString(), id)));
             return new RunscLaunch(process, bundle, state, id);
         } catch (IOException | RuntimeException e) {
             TempDirs.deleteRecursively(bundle);
@@ -142,7 +145,8 @@ public final class RunscSandbox extends LocalSandbox {
         public void close() throws IOException {
             destroyTree(process);
             // A killed `runsc run` can leave the sandbox and gofer behind; delete --force stops and removes them.
-            List<String> delete = new ArrayList<>(List.of(runsc.toString(), "--root", state.toString(), "delete", "--force", id));
+            List<String> delete = new ArrayList<>(List.of(runsc.toString(), "--root", state.toString(), "--ignore-cgroups",
+                    "delete", "--force", id));
             Process cleanup = cleanProcess(delete).redirectErrorStream(true).start();
             try {
                 String output = new String(cleanup.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);

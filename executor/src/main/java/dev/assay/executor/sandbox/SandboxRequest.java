@@ -14,9 +14,17 @@ import java.util.Map;
  * @param environment  variables on top of the minimal PATH, LANG, HOME=/tmp set; nothing is inherited from the host
  * @param limits       resource limits
  * @param reportMarker a line that separates the harness report from the program output on stdout, or null
+ * @param run          which attempt this is; a remote backend names and labels its resources with it, so a replayed
+ *                     record finds the run it already started
  */
 public record SandboxRequest(Path input, List<String> command, List<Path> toolchain, Map<String, String> environment,
-        SandboxLimits limits, String reportMarker) {
+        SandboxLimits limits, String reportMarker, Run run) {
+
+    /** The attempt a run belongs to. */
+    public record Run(String requestId, int attempt, String language) {
+        /** The backends' own start-up check. */
+        public static final Run PROBE = new Run("sandbox-probe", 0, "none");
+    }
 
     public SandboxRequest {
         if (command.isEmpty() || !command.getFirst().startsWith("/")) {

@@ -1,5 +1,6 @@
 package dev.assay.executor.sandbox;
 
+import dev.assay.avro.Violation;
 import java.time.Duration;
 
 /**
@@ -13,7 +14,8 @@ import java.time.Duration;
  * @param timedOut         true when the wall-clock timeout killed the run
  * @param outputLimitHit   true when the run was killed for printing more than the output limit
  * @param duration         wall-clock time from start to exit
+ * @param enforced         a limit the sandbox itself enforced and reported (a kubelet's OOM kill), else NONE
  */
 public record SandboxResult(Integer exitCode, String stdout, String stderr, String report, boolean outputTruncated,
-        boolean timedOut, boolean outputLimitHit, Duration duration) {
+        boolean timedOut, boolean outputLimitHit, Duration duration, Violation enforced) {
 }

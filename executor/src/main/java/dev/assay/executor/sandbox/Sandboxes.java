@@ -19,8 +19,8 @@ public final class Sandboxes {
     private Sandboxes() {
     }
 
-    /** Which backend to use. */
-    public enum Choice { AUTO, RUNSC, BWRAP }
+    /** Which backend to use: a local one (AUTO picks), or Jobs on a Kubernetes cluster. */
+    public enum Choice { AUTO, RUNSC, BWRAP, KUBERNETES }
 
     /**
      * The sandbox to use: for AUTO gVisor when it can start a container here, else bubblewrap; the named backend
@@ -35,6 +35,9 @@ public final class Sandboxes {
     }
 
     static Sandbox create(Choice choice, Optional<Path> runsc, Optional<Path> bwrap, Path scratch, int uidBase, int slots) {
+        if (choice == Choice.KUBERNETES) {
+            throw new IllegalArgumentException("the Kubernetes backend is not a local sandbox; build a KubernetesSandbox");
+        }
         // Not Optional.map: a successful probe returns null, which map would turn into "not installed".
         String runscProblem = runsc.isPresent() ? probe(new RunscSandbox(runsc.get(), scratch), scratch) : "runsc is not installed";
         if (choice == Choice.RUNSC || (choice == Choice.AUTO && runscProblem == null)) {
@@ -58,17 +61,40 @@ public final class Sandboxes {
 
     /**
      * A private directory for the runs' temporary files: only the service can list it, the sandbox uids can pass
-     * through it to their own (world-readable) run directories.
+     * through it to their own (world-readable) run directories. Its name carries the JVM's pid, so directories left
+     * by an executor that died (workspaces, gVisor bundles) are removed here once their pid is gone.
      */
     public static Path scratchDirectory(Path parent) {
+        removeAbandonedScratch(parent);
         try {
-            Path dir = Files.createTempDirectory(parent, "assay-executor-");
+            Path dir = Files.createTempDirectory(parent, SCRATCH_PREFIX + ProcessHandle.current().pid() + "-");
             Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
             // Runs delete their own directories; this removes the then empty parent when the JVM exits.
             dir.toFile().deleteOnExit();
             return dir;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot create the executor's scratch directory under " + parent, e);
+        }
+    }
+
+    private static final String SCRATCH_PREFIX = "assay-executor-";
+
+    static void removeAbandonedScratch(Path parent) {
+        try (var dirs = Files.newDirectoryStream(parent, SCRATCH_PREFIX + "*")) {
+            for (Path dir : dirs) {
+                String rest = dir.getFileName().toString().substring(SCRATCH_PREFIX.length());
+                int dash = rest.indexOf('-');
+                if (dash <= 0 || !rest.substring(0, dash).chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                long pid = Long.parseLong(rest.substring(0, dash));
+                if (ProcessHandle.of(pid).isEmpty() && Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    log.info("removing scratch directory {} of executor process {}, which is gone", dir, pid);
+                    TempDirs.deleteQuietly(dir, log);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            log.warn("could not look for abandoned scratch directories in {}: {}", parent, e.toString());
         }
     }
 
@@ -82,7 +108,8 @@ public final class Sandboxes {
         Path input = null;
         try {
             input = TempDirs.createReadable(scratch, "assay-probe-");
-            SandboxResult result = sandbox.run(new SandboxRequest(input, List.of("/usr/bin/true"), List.of(), Map.of(), PROBE_LIMITS, null));
+            SandboxResult result = sandbox.run(new SandboxRequest(input, List.of("/usr/bin/true"), List.of(), Map.of(), PROBE_LIMITS, null,
+                    SandboxRequest.Run.PROBE));
             if (result.exitCode() == null || result.exitCode() != 0) {
                 return "probe run exited with " + result.exitCode() + ": " + result.stderr().strip();
             }

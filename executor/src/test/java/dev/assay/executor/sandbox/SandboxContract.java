@@ -39,7 +39,7 @@ abstract class SandboxContract {
         Path script = input.resolve("main.py");
         Files.writeString(script, code);
         Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        return sandbox.run(new SandboxRequest(input, List.of("/usr/bin/python3", "-I", "main.py"), List.of(), Map.of(), limits, null));
+        return sandbox.run(new SandboxRequest(input, List.of("/usr/bin/python3", "-I", "main.py"), List.of(), Map.of(), limits, null, SandboxRequest.Run.PROBE));
     }
 
     SandboxResult python(String code) throws Exception {
@@ -55,9 +55,11 @@ abstract class SandboxContract {
                 print(os.getcwd(), open('data.txt').read())
                 open('out.txt', 'w').write('x')
                 print(os.path.exists('out.txt'))
+                open('/dev/null', 'w').write('discarded')
+                print('random', len(os.urandom(8)), 'tmp writable', os.access('/tmp', os.W_OK))
                 """);
         assertThat(r.exitCode()).as(r.stderr()).isZero();
-        assertThat(r.stdout()).contains("/workspace from the host", "True");
+        assertThat(r.stdout()).contains("/workspace from the host", "True", "random 8 tmp writable True");
         assertThat(input.resolve("out.txt")).doesNotExist();
         assertThat(r.timedOut()).isFalse();
     }
@@ -216,6 +218,50 @@ abstract class SandboxContract {
         assertThat(r.timedOut()).isFalse();
         // A second run still works: the sandbox machinery survived too.
         assertThat(python("print('still here')").stdout()).contains("still here");
+    }
+
+    @Test
+    void noSandboxProcessOutlivesAKilledJvm(@TempDir Path childTmp) throws Exception {
+        Files.setPosixFilePermissions(childTmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        String javaBin = ProcessHandle.current().info().command().orElseThrow();
+        Process child = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), OrphanProbeMain.class.getName(),
+                sandbox.backend(), childTmp.toString()).redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(output).contains("halting");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(ProcessHandle.allProcesses().filter(p -> p.isAlive()
+                        && p.info().commandLine().orElse("").contains(childTmp.toString())).map(p -> p.info().commandLine().orElse("")))
+                        .isEmpty());
+    }
+
+    @Test
+    void cannotGainPrivilegesMountOrSeeHostProcesses() throws Exception {
+        SandboxResult r = python("""
+                import ctypes, os
+                libc = ctypes.CDLL(None, use_errno=True)
+                for name, call in [('setuid', lambda: os.setuid(0)), ('chroot', lambda: os.chroot('/tmp'))]:
+                    try:
+                        call()
+                        print('GAINED', name)
+                    except OSError as e:
+                        print('refused', name, e.errno)
+                rc = libc.mount(b'none', b'/tmp', b'tmpfs', 0, None)
+                print('MOUNTED' if rc == 0 else 'refused mount %d' % ctypes.get_errno())
+                cmdlines = []
+                for pid in [p for p in os.listdir('/proc') if p.isdigit()]:
+                    try:
+                        cmdlines.append(open('/proc/%s/cmdline' % pid, 'rb').read().replace(bytes(1), b' ').decode())
+                    except OSError:
+                        pass
+                print('processes', len(cmdlines))
+                print('HOST PROCESS' if any('java' in c or 'maven' in c for c in cmdlines) else 'only sandbox processes')
+                """);
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).doesNotContain("GAINED", "MOUNTED", "HOST PROCESS")
+                .contains("refused setuid", "refused chroot", "refused mount", "only sandbox processes");
+        int processes = Integer.parseInt(r.stdout().lines().filter(l -> l.startsWith("processes ")).findFirst().orElseThrow().substring(10));
+        assertThat(processes).isBetween(1, 5);
     }
 
     @Test

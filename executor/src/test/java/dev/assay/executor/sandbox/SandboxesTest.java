@@ -36,6 +36,21 @@ class SandboxesTest {
     }
 
     @Test
+    void scratchDirectoriesOfDeadExecutorsAreRemovedLiveOnesKept() throws Exception {
+        java.nio.file.Path dead = java.nio.file.Files.createDirectories(scratch.resolve("assay-executor-999999999-123/assay-ws-1"));
+        java.nio.file.Path live = java.nio.file.Files.createDirectories(
+                scratch.resolve("assay-executor-" + ProcessHandle.current().pid() + "-456"));
+        java.nio.file.Path other = java.nio.file.Files.createDirectories(scratch.resolve("assay-executor-notapid"));
+        Path created = Sandboxes.scratchDirectory(scratch);
+        assertThat(dead.getParent()).doesNotExist();
+        assertThat(live).isDirectory();
+        assertThat(other).isDirectory();
+        assertThat(created.getFileName().toString()).startsWith("assay-executor-" + ProcessHandle.current().pid() + "-");
+        assertThat(java.nio.file.Files.getPosixFilePermissions(created))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+    }
+
+    @Test
     void autoPrefersGvisorWhenItWorks() {
         Sandbox expected = TestSandboxes.any();
         Sandbox chosen = Sandboxes.create(Sandboxes.Choice.AUTO, TestSandboxes.passable(scratch), 220_000, 1);

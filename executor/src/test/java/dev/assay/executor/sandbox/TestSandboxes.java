@@ -46,8 +46,15 @@ public final class TestSandboxes {
         return bwrap;
     }
 
-    /** The backend production would pick (gVisor first), or the test is skipped / failed. */
+    /**
+     * The backend production would pick (gVisor first), or the one named by {@code -Dassay.test.sandbox=runsc|bwrap};
+     * when unusable the test is skipped / failed.
+     */
     public static Sandbox any() {
+        String forced = System.getProperty("assay.test.sandbox", "");
+        if (!forced.isBlank()) {
+            return require(forced.equals("runsc") ? runsc() : bwrap(), forced);
+        }
         return require(runsc().or(TestSandboxes::bwrap), "runsc or bwrap");
     }
 

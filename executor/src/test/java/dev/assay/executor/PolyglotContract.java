@@ -29,8 +29,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Java and JavaScript through the executor on the backend production would choose. */
-class PolyglotExecutorTest {
+/** Java and JavaScript through the executor, on each local backend. */
+abstract class PolyglotContract {
     static final SandboxLimits LIMITS = new SandboxLimits(Duration.ofSeconds(60), 30, 256L * 1024 * 1024, 64, 16 * 1024,
             32L * 1024 * 1024);
     static final Path JAVA_HOME = Path.of(System.getProperty("assay.test.java.home", "/usr/lib/jvm/temurin-25-jdk-amd64"));
@@ -40,9 +40,11 @@ class PolyglotExecutorTest {
     Path scratch;
     private Sandbox sandbox;
 
+    abstract Sandbox sandbox();
+
     @BeforeEach
     void setUp() {
-        sandbox = TestSandboxes.any();
+        sandbox = sandbox();
     }
 
     /** The JUnit API jars of this test's own class path: what a deployment would configure as the test class path. */
