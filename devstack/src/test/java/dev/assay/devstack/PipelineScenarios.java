@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.assay.avro.ApprovalDecision;
 import dev.assay.avro.ApprovalRequest;
 import dev.assay.avro.AssayRequest;
+import dev.assay.avro.AuditEvent;
+import dev.assay.avro.AuditEventType;
 import dev.assay.avro.GateDecision;
 import dev.assay.avro.RiskLevel;
 import dev.assay.avro.FixRequest;
@@ -15,6 +17,7 @@ import dev.assay.avro.OutcomeStatus;
 import dev.assay.runtime.AssayConfig;
 import dev.assay.schemas.Topic;
 import dev.assay.schemas.Topics;
+import dev.assay.verifier.audit.AuditChainVerifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,6 +112,16 @@ abstract class PipelineScenarios {
                 .allSatisfy(g -> assertThat(g.getScripted()).as("the scripted provider says so").isTrue())
                 .extracting(Generation::getAttempt).containsExactly(1, 2);
         assertThat(readAll(topics.generations(), "ex-path-escape", 0)).as("no model call for an invalid request").isEmpty();
+
+        // Every stage's events end up in one sealed hash chain per request, in order.
+        List<AuditEvent> romanTrail = readAll(topics.audit(), "ex-roman", 12);
+        assertThat(romanTrail).extracting(AuditEvent::getType).containsSubsequence(AuditEventType.RECEIVED,
+                AuditEventType.CONTEXT_ASSEMBLED, AuditEventType.GENERATED, AuditEventType.EXECUTED, AuditEventType.VERDICT,
+                AuditEventType.FIX_REQUESTED, AuditEventType.GENERATED, AuditEventType.EXECUTED, AuditEventType.VERDICT,
+                AuditEventType.COMPLETED);
+        AuditChainVerifier.Report chain = new AuditChainVerifier().verify(romanTrail);
+        assertThat(chain.problems()).as("audit chain of ex-roman").isEmpty();
+        assertThat(romanTrail).allSatisfy(e -> assertThat(e.getHash()).isNotBlank());
     }
 
     @Test

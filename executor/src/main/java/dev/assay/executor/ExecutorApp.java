@@ -37,7 +37,7 @@ public final class ExecutorApp {
         Executor executor = new Executor(sandbox, runners(config), ExecutionPolicyTable.standard(), config.limits(),
                 config.slots(), scratch, ctx.meters(), Clock.systemUTC());
         return StageLoop.builder(ctx.settings(), ctx.topics(), ctx.meters())
-                .on(ctx.topics().generations(), new ExecutorHandler(executor, ctx.topics(), Clock.systemUTC()))
+                .on(ctx.topics().generations(), new ExecutorHandler(executor, ctx.topics()))
                 .maxPollRecords(config.slots())
                 .build();
     }

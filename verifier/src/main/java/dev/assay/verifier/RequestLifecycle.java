@@ -57,6 +57,7 @@ public final class RequestLifecycle {
         }
         Verdict verdict = engine.judge(result);
         List<AuditEvent> events = new ArrayList<>();
+        events.add(audit.executed(result));
         events.add(audit.event(id, AuditEventType.VERDICT, attempt, verdict.getSummary()));
         if (!verdict.getPassed()) {
             if (fixLoop.canRetry(result)) {

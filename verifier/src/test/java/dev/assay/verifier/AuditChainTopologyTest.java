@@ -57,14 +57,17 @@ class AuditChainTopologyTest {
     void servicesAndVerifierEventsEndInOneVerifiableChainPerRequest() {
         rawAudit.pipeInput("r1", raw("r1", AuditEventType.RECEIVED, "assembler"));
         rawAudit.pipeInput("r2", raw("r2", AuditEventType.RECEIVED, "assembler"));
-        rawAudit.pipeInput("r1", raw("r1", AuditEventType.EXECUTED, "executor"));
+        rawAudit.pipeInput("r1", raw("r1", AuditEventType.GENERATED, "generator"));
         executions.pipeInput("r1", failed("r1", 1, 3, "boom"));
         executions.pipeInput("r1", passed("r1", 2, ArtifactKind.UNIT_TEST));
 
         List<AuditEvent> events = audit.readValuesToList();
         assertThat(events).filteredOn(e -> e.getRequestId().equals("r1")).extracting(AuditEvent::getType).containsExactly(
-                AuditEventType.RECEIVED, AuditEventType.EXECUTED, AuditEventType.VERDICT, AuditEventType.FIX_REQUESTED,
-                AuditEventType.VERDICT, AuditEventType.GATED, AuditEventType.DECIDED, AuditEventType.COMPLETED);
+                AuditEventType.RECEIVED, AuditEventType.GENERATED, AuditEventType.EXECUTED, AuditEventType.VERDICT,
+                AuditEventType.FIX_REQUESTED, AuditEventType.EXECUTED, AuditEventType.VERDICT, AuditEventType.GATED,
+                AuditEventType.DECIDED, AuditEventType.COMPLETED);
+        assertThat(events).filteredOn(e -> e.getType() == AuditEventType.EXECUTED).extracting(AuditEvent::getService)
+                .as("the executor's report, attested by the verifier").containsOnly("executor");
         KeyValueStore<String, String> heads = driver.getKeyValueStore(VerifierTopology.AUDIT_CHAIN_STORE);
         AuditChainVerifier.Report report = new AuditChainVerifier().verify(events,
                 Map.of("r1", heads.get("r1"), "r2", heads.get("r2")));

@@ -22,8 +22,10 @@ class RequestLifecycleTest {
         assertThat(step.fixRequest().getAttempt()).isEqualTo(2);
         assertThat(step.outcome()).isNull();
         assertThat(step.state()).isEqualTo(RequestState.fixing(1));
-        assertThat(step.audit()).extracting(AuditEvent::getType).containsExactly(AuditEventType.VERDICT, AuditEventType.FIX_REQUESTED);
-        assertThat(step.audit()).allSatisfy(e -> assertThat(e.getService()).isEqualTo("verifier"));
+        assertThat(step.audit()).extracting(AuditEvent::getType).containsExactly(AuditEventType.EXECUTED, AuditEventType.VERDICT,
+                AuditEventType.FIX_REQUESTED);
+        assertThat(step.audit()).extracting(AuditEvent::getService).containsExactly("executor", "verifier", "verifier");
+        assertThat(step.audit().getFirst().getDetail()).contains("status=FAILED", "tests=2");
     }
 
     @Test
@@ -32,7 +34,8 @@ class RequestLifecycleTest {
         assertThat(step.fixRequest()).isNull();
         assertThat(step.outcome().getStatus()).isEqualTo(OutcomeStatus.FAILED);
         assertThat(step.state().phase()).isEqualTo(RequestState.Phase.CLOSED);
-        assertThat(step.audit()).extracting(AuditEvent::getType).containsExactly(AuditEventType.VERDICT, AuditEventType.COMPLETED);
+        assertThat(step.audit()).extracting(AuditEvent::getType).containsExactly(AuditEventType.EXECUTED, AuditEventType.VERDICT,
+                AuditEventType.COMPLETED);
     }
 
     @Test

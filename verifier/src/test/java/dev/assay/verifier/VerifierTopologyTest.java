@@ -100,7 +100,7 @@ class VerifierTopologyTest {
         assertThat(outcome.getDecidedBy()).isEqualTo(RequestLifecycle.AUTO_APPROVER);
         assertThat(outcome.getRiskLevel()).isEqualTo(RiskLevel.LOW);
         assertThat(outcome.getFiles()).extracting(f -> f.getPath()).containsExactly("test_calc.py");
-        assertThat(audit.readValuesToList()).extracting(AuditEvent::getType).containsExactly(AuditEventType.VERDICT,
+        assertThat(audit.readValuesToList()).extracting(AuditEvent::getType).containsExactly(AuditEventType.EXECUTED, AuditEventType.VERDICT,
                 AuditEventType.GATED, AuditEventType.DECIDED, AuditEventType.COMPLETED);
         assertThat(fixRequests.isEmpty()).isTrue();
     }
@@ -118,7 +118,7 @@ class VerifierTopologyTest {
         assertThat(fix.getContext().getRequestId()).isEqualTo("r2");
         assertThat(outcomes.isEmpty()).isTrue();
         assertThat(audit.readValuesToList()).extracting(AuditEvent::getType)
-                .containsExactly(AuditEventType.VERDICT, AuditEventType.FIX_REQUESTED);
+                .containsExactly(AuditEventType.EXECUTED, AuditEventType.VERDICT, AuditEventType.FIX_REQUESTED);
     }
 
     @Test
