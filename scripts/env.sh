@@ -20,7 +20,7 @@ assay_find_jdk() { # exports JAVA_HOME for a JDK >= 21: $JAVA_HOME, java on PATH
 }
 
 # command:Debian package — a command already on the PATH (e.g. node from another source) is left alone.
-ASSAY_TOOLS="runsc:runsc bwrap:bubblewrap kcat:kcat mvn:maven node:nodejs npm:npm python3:python3 prlimit:util-linux promtool:prometheus jq:jq docker-compose:docker-compose"
+ASSAY_TOOLS="runsc:runsc bwrap:bubblewrap kcat:kcat mvn:maven node:nodejs npm:npm python3:python3 prlimit:util-linux promtool:prometheus jq:jq docker-compose:docker-compose chromium:chromium chromedriver:chromium-driver"
 
 assay_install_packages() { # installs what a fresh Debian machine lacks; needs root or sudo
   local missing="" pair

@@ -70,6 +70,11 @@ public final class AssayCli {
         return this;
     }
 
+    /** An environment variable as the CLI sees it. */
+    String env(String name) {
+        return environment.get(name);
+    }
+
     /** Connection settings and topics, resolved once: file < environment < -Dassay.* < flags. */
     CliContext context() {
         if (context == null) {

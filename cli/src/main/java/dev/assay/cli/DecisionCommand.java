@@ -35,7 +35,7 @@ abstract class DecisionCommand extends CliCommand {
 
     @Override
     public Integer call() throws Exception {
-        String who = reviewer != null ? reviewer : System.getenv("USER");
+        String who = reviewer != null ? reviewer : root().env("USER");
         if (who == null || who.isBlank()) {
             throw new IllegalArgumentException("say who decides: --reviewer NAME (or set $USER)");
         }

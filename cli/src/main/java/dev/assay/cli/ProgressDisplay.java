@@ -24,6 +24,9 @@ final class ProgressDisplay {
             AuditEventType.GENERATED, AuditEventType.EXECUTED, AuditEventType.VERDICT, AuditEventType.GATED,
             AuditEventType.DECIDED, AuditEventType.COMPLETED);
 
+    /** Short labels for the status line, one per stage. */
+    private static final List<String> LABELS = List.of("received", "context", "generate", "execute", "verdict", "gate", "decide", "done");
+
     private final PrintWriter out;
     private final boolean terminal;
     private final int width;
@@ -70,7 +73,7 @@ final class ProgressDisplay {
     }
 
     void outcome(Outcome o) {
-        stage = STAGES.size() - 1;
+        stage = STAGES.size();
         String line = "OUTCOME " + o.getStatus() + " after " + o.getAttempts() + " attempt(s), risk " + o.getRiskLevel()
                 + (o.getDecidedBy() == null ? "" : ", by " + o.getDecidedBy()) + ": " + o.getReason();
         if (terminal) {
@@ -108,14 +111,14 @@ final class ProgressDisplay {
         }
     }
 
-    /** e.g. {@code ex-roman  #2  ✓RECEIVED ✓CONTEXT_ASSEMBLED ▸GENERATED ·EXECUTED … 12s  GENERATED #2 [generator] …}. */
+    /** e.g. {@code ex-roman  #2  ✓received ✓context ▸generate ·execute ·verdict ·gate ·decide ·done 12s  GENERATED #2 [generator] …}. */
     String statusLine() {
         StringBuilder line = new StringBuilder(requestId).append("  ");
         if (attempt > 0) {
             line.append('#').append(attempt).append("  ");
         }
         for (int i = 0; i < STAGES.size(); i++) {
-            line.append(i < stage ? "✓" : i == stage ? "▸" : "·").append(STAGES.get(i).name().toLowerCase(java.util.Locale.ROOT)).append(' ');
+            line.append(i < stage ? "✓" : i == stage ? "▸" : "·").append(LABELS.get(i)).append(' ');
         }
         line.append(Duration.between(started, clock.instant()).toSeconds()).append("s  ").append(detail.replaceAll("\\s+", " "));
         return line.toString();

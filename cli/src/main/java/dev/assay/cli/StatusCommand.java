@@ -57,7 +57,7 @@ final class StatusCommand extends CliCommand {
     static Map<String, Object> summary(RequestView view) {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("requestId", view.requestId());
-        status.put("stage", view.audit().isEmpty() ? "SUBMITTED" : view.stage().name());
+        status.put("stage", view.audit().isEmpty() && view.outcome() == null ? "SUBMITTED" : view.stage().name());
         status.put("attempts", view.attempts());
         status.put("pending", view.pending());
         if (view.approval() != null) {

@@ -23,6 +23,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 final class TopicReader implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration TRAILING = Duration.ofMillis(500);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final byte[] key;
@@ -66,21 +67,31 @@ final class TopicReader implements AutoCloseable {
 
     /**
      * Hands matching records to {@code handler} as they arrive, until it returns true (done) or the timeout passes;
-     * {@code tick} runs after every poll (to redraw a progress line).
+     * {@code tick} runs after every poll (to redraw a progress line). Once done, the rest of that poll and one short
+     * poll more are still handed over: records of other topics written in the same transaction (the final audit
+     * events next to an outcome) may arrive just after it.
      *
      * @return true if the handler finished, false on timeout
      */
     boolean follow(Predicate<ConsumerRecord<byte[], byte[]>> handler, Runnable tick, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
+        boolean done = false;
+        while (!done && Instant.now().isBefore(deadline)) {
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                if (matches(record) && handler.test(record)) {
-                    return true;
+                if (matches(record)) {
+                    done |= handler.test(record);
                 }
             }
             tick.run();
         }
-        return false;
+        if (done) {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(TRAILING)) {
+                if (matches(record)) {
+                    handler.test(record);
+                }
+            }
+        }
+        return done;
     }
 
     private boolean reached(Map<TopicPartition, Long> end) {

@@ -56,9 +56,8 @@ final class WatchCommand extends CliCommand {
                     ApprovalRequest a = decode(topics.approvals(), record);
                     emit(display, "approval", a, () -> display.approval(a));
                 } else if (topic.equals(topics.outcomes().name())) {
-                    Outcome o = decode(topics.outcomes(), record);
-                    outcome.set(o);
-                    emit(display, "outcome", o, () -> display.outcome(o));
+                    // Shown after the follow ends, so the audit events committed with it come first.
+                    outcome.compareAndSet(null, decode(topics.outcomes(), record));
                     return true;
                 } else {
                     String source = header(record, DeadLetterHeaders.ORIGINAL_TOPIC);
@@ -78,7 +77,9 @@ final class WatchCommand extends CliCommand {
             }
             return ExitCodes.TIMEOUT;
         }
-        return outcome.get().getStatus() == OutcomeStatus.APPROVED ? ExitCodes.OK : ExitCodes.NEGATIVE;
+        Outcome o = outcome.get();
+        emit(display, "outcome", o, () -> display.outcome(o));
+        return o.getStatus() == OutcomeStatus.APPROVED ? ExitCodes.OK : ExitCodes.NEGATIVE;
     }
 
     /** JSON output is one object per line (NDJSON), so a script can act on each event as it comes. */

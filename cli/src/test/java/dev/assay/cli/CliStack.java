@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * tests add to, and the CLI run in-process against it.
  */
 final class CliStack implements AutoCloseable {
-    static final Path PROJECT_ROOT = Path.of(System.getProperty("assay.project.root", "..")).toAbsolutePath().normalize();
+    static final Path PROJECT_ROOT = projectRoot();
 
     /** What one CLI invocation did. */
     record Run(int exit, String out, String err) {
@@ -103,6 +103,12 @@ final class CliStack implements AutoCloseable {
     @Override
     public void close() {
         stack.close();
+    }
+
+    /** The repository root: {@code assay.project.root}, or its parent when a module was built on its own ({@code -f cli/pom.xml}). */
+    private static Path projectRoot() {
+        Path root = Path.of(System.getProperty("assay.project.root", "..")).toAbsolutePath().normalize();
+        return Files.isDirectory(root.resolve("examples")) || root.getParent() == null ? root : root.getParent();
     }
 
     static boolean onPath(String command) {

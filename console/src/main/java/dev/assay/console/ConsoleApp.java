@@ -4,7 +4,6 @@ import dev.assay.avro.ApprovalDecision;
 import dev.assay.runtime.AssayService;
 import dev.assay.runtime.ServiceContext;
 import dev.assay.runtime.ServiceLauncher;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -84,7 +83,6 @@ public final class ConsoleApp implements AssayService {
         props.put(ProducerConfig.CLIENT_ID_CONFIG, SERVICE + "-decisions-" + ctx.settings().instanceId());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         return props;
     }
 
@@ -105,8 +103,6 @@ public final class ConsoleApp implements AssayService {
                 decision.getRequestId(), decision)).get(30, TimeUnit.SECONDS);
         server = ConsoleServer.start(config.bindAddress(), config.port(), new StreamsConsoleView(streams), sink,
                 new ConsoleAuth(config, Clock.systemUTC()), Clock.systemUTC(), config.closedLimit());
-        MeterRegistry meters = ctx.meters();
-        meters.gauge("assay.console.up", 1);
         log.info("approval console on http://{}:{}/ (auth: {})", config.bindAddress(), server.port(), authMethods());
     }
 

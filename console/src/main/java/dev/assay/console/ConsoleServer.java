@@ -149,7 +149,7 @@ public final class ConsoleServer implements AutoCloseable {
         }
         String sent = query(ex).get("sent");
         String notice = sent == null ? null : "Your decision (" + sent + ") was sent as " + who.identity()
-                + "; the outcome appears here once the verifier records it.";
+                + (found.get().outcome() == null ? "; the outcome appears here once the verifier records it." : "; the outcome is recorded.");
         html(ex, 200, Pages.request(who.identity(), auth.csrfToken(who), found.get(), AuditCheck.check(found.get().auditEvents()), notice));
     }
 

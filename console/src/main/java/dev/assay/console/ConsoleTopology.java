@@ -2,13 +2,18 @@ package dev.assay.console;
 
 import dev.assay.schemas.Topics;
 import dev.assay.verifier.JsonSerde;
+import dev.assay.avro.ApprovalRequest;
+import dev.assay.avro.AuditEvent;
+import dev.assay.avro.Outcome;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The console's materialized view: approvals, outcomes and audit events (all keyed by request id, so one request's
@@ -39,7 +44,7 @@ public final class ConsoleTopology {
                 // The key is unchanged, so grouping does not repartition and the Update serde is never used.
                 .groupByKey(Grouped.with(Serdes.String(), null))
                 .aggregate(() -> null, (key, update, view) -> fold(view == null ? RequestView.empty(key) : view, update.record()),
-                        Materialized.<String, RequestView, org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>>as(STORE)
+                        Materialized.<String, RequestView, KeyValueStore<Bytes, byte[]>>as(STORE)
                                 .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(RequestView.class)));
         return builder.build();
     }
@@ -47,9 +52,9 @@ public final class ConsoleTopology {
     /** Applies one record of any of the three topics to a view. */
     static RequestView fold(RequestView view, Object record) {
         return switch (record) {
-            case dev.assay.avro.ApprovalRequest a -> view.with(a);
-            case dev.assay.avro.Outcome o -> view.with(o);
-            case dev.assay.avro.AuditEvent e -> view.with(e);
+            case ApprovalRequest a -> view.with(a);
+            case Outcome o -> view.with(o);
+            case AuditEvent e -> view.with(e);
             default -> throw new IllegalArgumentException("not a console input: " + record.getClass().getName());
         };
     }

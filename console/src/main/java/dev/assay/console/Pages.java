@@ -90,9 +90,6 @@ final class Pages {
                     .append(forHtml(a.policyVersion())).append(", attempt ").append(a.attempt()).append(", gated ")
                     .append(time(a.gatedAtMillis())).append("</p>").append(list(a.reasons())).append("</section>");
             body.append("<section><h2>Task</h2><p class=\"task\">").append(forHtml(a.task())).append("</p></section>");
-            if (v.pending()) {
-                body.append(decisionForm(v.requestId(), csrf));
-            }
             body.append("<section><h2>Generated files</h2>");
             for (RequestView.FileView f : a.files()) {
                 body.append("<h3><code>").append(forHtml(f.path())).append("</code></h3><pre class=\"code\"><code>")
@@ -127,6 +124,10 @@ final class Pages {
                 body.append("</ul>");
             }
             body.append("</section>");
+            // The form comes after the evidence: a reviewer reads the code, tests and findings before deciding.
+            if (v.pending()) {
+                body.append(decisionForm(v.requestId(), csrf));
+            }
         }
         body.append("<section><h2>Audit chain</h2><p class=\"audit-").append(audit.status().name().toLowerCase(java.util.Locale.ROOT))
                 .append("\" id=\"audit-status\">").append(forHtml(audit.summary())).append("</p>");

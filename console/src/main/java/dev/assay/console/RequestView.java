@@ -54,9 +54,16 @@ public record RequestView(String requestId, Approval approval, Result outcome, L
                 && (approval.decision() == GateDecision.HUMAN_REVIEW || approval.decision() == GateDecision.MANUAL_ONLY);
     }
 
-    /** The latest stage reached: the last audit event's type, or {@code UNKNOWN} before any. */
+    /**
+     * The stage reached: COMPLETED once there is an outcome, else the last audit event's type ({@code UNKNOWN} before
+     * any). Services write their audit events independently, so a late event (an executor's EXECUTED relayed after the
+     * verifier's COMPLETED) must not move a closed request back.
+     */
     @JsonIgnore
     public AuditEventType stage() {
+        if (outcome != null) {
+            return AuditEventType.COMPLETED;
+        }
         return audit.isEmpty() ? AuditEventType.UNKNOWN : audit.getLast().type();
     }
 
