@@ -12,6 +12,10 @@ assay_find_jdk() { # exports JAVA_HOME for a JDK >= 21: $JAVA_HOME, java on PATH
     if [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] && [ "$(assay_java_major "$candidate/bin/java")" -ge 21 ] 2>/dev/null; then
       export JAVA_HOME="$candidate"
       export PATH="$JAVA_HOME/bin:$PATH"
+      # Debian's Maven 3.8 uses sun.misc.Unsafe through Guava; JDK 24+ warns about it on every build.
+      if [ "$(assay_java_major "$candidate/bin/java")" -ge 24 ]; then
+        export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+      fi
       return 0
     fi
   done
