@@ -118,6 +118,11 @@ public final class BenchMain {
         @Option(names = "--timeout", defaultValue = "PT30M", description = "Longest wait for all outcomes (default: ${DEFAULT-VALUE}).")
         Duration timeout;
 
+        @Option(names = "--interval", defaultValue = "PT0S",
+                description = "Pause between submissions (default: ${DEFAULT-VALUE}, all at once); e.g. PT0.5S for "
+                        + "the latency of requests that do not queue behind each other.")
+        Duration interval;
+
         @Option(names = "--no-sandbox", description = "Requests the execution policy never runs (MIGRATION): the pipeline alone, "
                 + "each request ending FAILED (no tests ran) after one pass through all four services.")
         boolean noSandbox;
@@ -141,11 +146,11 @@ public final class BenchMain {
                     }
                     PipelineBench bench = new PipelineBench(stack, completions, timeout, !noSandbox);
                     // A short warm-up run so JIT and group joins are not in the figures.
-                    bench.run("warmup", Math.min(10, requests));
-                    PipelineBench.Result result = bench.run("measured", requests);
+                    bench.run("warmup", Math.min(10, requests), Duration.ZERO);
+                    PipelineBench.Result result = bench.run("measured", requests, interval);
                     KafkaHop.Result hop = KafkaHop.measure(CommonSettings.from("bench", stack.config()).kafkaClientProperties(), hopRecords);
                     PipelineBench.report(out, partitions + " partitions, " + instances + " instance(s) per service"
-                            + (noSandbox ? ", no sandbox" : ""), result, hop);
+                            + (noSandbox ? ", no sandbox" : "") + (interval.isZero() ? "" : ", one every " + interval), result, hop);
                     extra.forEach(PipelineServices::close);
                     extra.clear();
                     out.println("load average at the end: " + Machine.loadAverage());

@@ -160,7 +160,8 @@ abstract class PipelineScenarios {
     @Test
     void malformedBytesOnEveryInputTopicGoToTheDeadLetterTopicAndThePipelineKeepsFlowing() throws Exception {
         List<String> inputs = List.of(topics.requests().name(), topics.contexts().name(), topics.generations().name(),
-                topics.fixRequests().name(), topics.executions().name(), topics.approvalDecisions().name());
+                topics.fixRequests().name(), topics.executions().name(), topics.approvalDecisions().name(),
+                topics.auditEvents().name());
         byte[] unknownSchemaId = {0, 0, 0, 0x7f, 0x11, 1, 2, 3};
         try (var producer = new KafkaProducer<>(environment.kafkaProps(), new StringSerializer(), new ByteArraySerializer())) {
             for (String topic : inputs) {

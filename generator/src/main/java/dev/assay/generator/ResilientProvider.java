@@ -100,7 +100,9 @@ public final class ResilientProvider implements ModelProvider {
     @Override
     public Completion complete(Prompt prompt) throws ModelProviderException {
         try {
-            return Retry.decorateCheckedSupplier(retry, CircuitBreaker.decorateCheckedSupplier(breaker, () -> timedCall(prompt))).get();
+            // The breaker sees one result per generation, after its retries: a burst of transient errors that the
+            // retries ride out must not open the circuit for every other request.
+            return CircuitBreaker.decorateCheckedSupplier(breaker, Retry.decorateCheckedSupplier(retry, () -> timedCall(prompt))).get();
         } catch (CallNotPermittedException e) {
             throw new ModelProviderException(model.name() + " is unavailable: circuit breaker open after repeated failures", e);
         } catch (ProviderCallException e) {

@@ -135,7 +135,11 @@ class AnthropicModelTest {
         }
         ResilientProvider provider = provider(Duration.ofSeconds(10), 2);
 
-        assertThatThrownBy(() -> provider.complete(prompt)).hasMessageContaining("circuit breaker open");
+        // Each generation counts once, after its three attempts: the window of two opens on the second.
+        assertThatThrownBy(() -> provider.complete(prompt)).hasMessageContaining("gave up after retries");
+        assertThat(provider.breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThatThrownBy(() -> provider.complete(prompt)).hasMessageContaining("gave up after retries");
+        assertThat(server.requests()).hasSize(6);
         assertThat(provider.breakerState()).isEqualTo(CircuitBreaker.State.OPEN);
         int calls = server.requests().size();
         assertThatThrownBy(() -> provider.complete(prompt)).hasMessage("anthropic is unavailable: circuit breaker open after repeated failures");

@@ -36,6 +36,10 @@ public final class BusObserver implements AutoCloseable {
     private final Topics topics;
     private final OutcomeLedger ledger;
     private final List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
+    /** Outcome records already counted, by partition and offset: a re-read is the same record, not a duplicate. */
+    private final java.util.Set<String> seenOutcomeOffsets = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> seenDeadLetterOffsets = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicInteger reread = new java.util.concurrent.atomic.AtomicInteger();
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
@@ -58,6 +62,14 @@ public final class BusObserver implements AutoCloseable {
         try {
             while (running.get()) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    String position = record.topic() + "-" + record.partition() + "@" + record.offset();
+                    boolean first = record.topic().equals(topics.outcomes().name()) ? seenOutcomeOffsets.add(position)
+                            : seenDeadLetterOffsets.add(position);
+                    if (!first) {
+                        // After a broker restart the consumer may be reset and read the log again.
+                        reread.incrementAndGet();
+                        continue;
+                    }
                     if (record.topic().equals(topics.outcomes().name())) {
                         Outcome o = topics.outcomes().valueSerde().deserializer().deserialize(record.topic(), record.value());
                         ledger.outcome(o.getRequestId(), o.getStatus().name());
@@ -82,6 +94,11 @@ public final class BusObserver implements AutoCloseable {
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
         Header h = record.headers().lastHeader(name);
         return h == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /** Records read a second time at the same offset (ignored), e.g. after an offset reset. */
+    public int rereadRecords() {
+        return reread.get();
     }
 
     public List<DeadLetter> deadLetters() {

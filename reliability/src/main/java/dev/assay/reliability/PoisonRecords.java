@@ -22,8 +22,8 @@ public final class PoisonRecords {
     private PoisonRecords() {
     }
 
-    /** The poison values for one input topic, by kind name. */
-    public static Map<String, byte[]> forTopic(Topics topics, String inputTopic, int oversizedBytes) {
+    /** The poison values for an input topic, by kind name. */
+    public static Map<String, byte[]> all(Topics topics, int oversizedBytes) {
         Map<String, byte[]> out = new LinkedHashMap<>();
         out.put("garbage", "\u0007 definitely not Avro \u0000\u00ff".getBytes(StandardCharsets.ISO_8859_1));
         out.put("unknown-schema-id", unknownSchemaId());

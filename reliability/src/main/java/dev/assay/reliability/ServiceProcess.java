@@ -19,8 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One Assay service as its own JVM, started from its real {@code main} and configured only through {@code ASSAY_*}
  * environment variables, as a container would be. {@link #kill()} is SIGKILL (no shutdown hook, no transaction
- * abort, no group leave); {@link #start()} again is the supervisor's restart. The child uses this JVM's java binary and
- * class path.
+ * abort, no group leave); {@link #start()} again is the supervisor's restart. The child uses this JVM's java binary.
  */
 public final class ServiceProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServiceProcess.class);
@@ -31,14 +30,17 @@ public final class ServiceProcess implements AutoCloseable {
     private final Map<String, String> env;
     private final Path logFile;
     private final int healthPort;
+    private final String classPath;
     private Process process;
     private int starts;
 
     /**
      * @param env        the service's settings; {@code ASSAY_METRICS_PORT} is set to {@code healthPort}
      * @param healthPort port of the service's health endpoint, polled by {@link #awaitReady(Duration)}
+     * @param classPath  the child's class path (see {@link ClassPathSnapshot})
      */
-    public ServiceProcess(String name, String mainClass, Map<String, String> env, Path logFile, int healthPort) {
+    public ServiceProcess(String name, String mainClass, Map<String, String> env, Path logFile, int healthPort,
+            String classPath) {
         this.name = name;
         this.mainClass = mainClass;
         Map<String, String> all = new TreeMap<>(env);
@@ -46,6 +48,7 @@ public final class ServiceProcess implements AutoCloseable {
         this.env = Map.copyOf(all);
         this.logFile = logFile;
         this.healthPort = healthPort;
+        this.classPath = classPath;
     }
 
     public String name() {
@@ -60,7 +63,7 @@ public final class ServiceProcess implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), mainClass));
+                "--enable-native-access=ALL-UNNAMED", "-cp", classPath, mainClass));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         // Only what this service is given: no ASSAY_* setting of the test JVM leaks in.

@@ -44,6 +44,8 @@ final class FaultStack implements AutoCloseable {
     static final String TEST = "from fault_add import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n";
     /** Broker and producers carry up to this much, so an oversized record reaches the stages' own 4 MiB check. */
     static final int MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+    /** How long the generator's circuit breaker stays open once a storm has opened it. */
+    static final Duration BREAKER_OPEN = Duration.ofSeconds(3);
 
     final EmbeddedKafkaBroker broker;
     final SchemaRegistryServer registry;
@@ -53,10 +55,18 @@ final class FaultStack implements AutoCloseable {
     final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     final OutcomeLedger ledger = new OutcomeLedger();
     final BusObserver observer;
+    final OutputTrigger trigger;
+    private final String classPath;
     private final KafkaProducer<String, AssayRequest> requests;
     private final KafkaProducer<byte[], byte[]> raw;
 
-    FaultStack(Path dir) throws InterruptedException {
+    /**
+     * @param dir    data of the broker and the verifier's state
+     * @param logDir where each service's output goes (kept after the run, for a failure's post-mortem)
+     */
+    FaultStack(Path dir, Path logDir) throws InterruptedException, IOException {
+        java.nio.file.Files.createDirectories(logDir);
+        classPath = ClassPathSnapshot.of(dir.resolve("lib"));
         broker = new EmbeddedKafkaBroker(dir.resolve("kafka"), 0, Map.of("message.max.bytes", Integer.toString(MAX_MESSAGE_BYTES),
                 "group.min.session.timeout.ms", "3000")).start();
         registry = new SchemaRegistryServer(broker.bootstrapServers(), Map.of(), SchemaRegistryServer.DEFAULT_STORE_TOPIC,
@@ -77,25 +87,31 @@ final class FaultStack implements AutoCloseable {
         common.put("ASSAY_KAFKA_HEARTBEAT_INTERVAL_MS", "1500");
         // Lets a stage dead-letter an oversized record with its original bytes.
         common.put("ASSAY_KAFKA_MAX_REQUEST_SIZE", Integer.toString(MAX_MESSAGE_BYTES));
-        add(dir, "context-assembler", "dev.assay.assembler.ContextAssemblerApp", common, Map.of());
-        add(dir, "generator", "dev.assay.generator.GeneratorApp", common, Map.of(
-                "ASSAY_GENERATOR_PROVIDER", "openai",
-                "ASSAY_GENERATOR_BASE_URL", model.baseUrl(),
-                "ASSAY_GENERATOR_API_KEY", "fault-suite-not-a-key",
-                "ASSAY_GENERATOR_MODEL", "fault-model",
-                "ASSAY_GENERATOR_TIMEOUT_SECONDS", "2",
-                "ASSAY_GENERATOR_RETRY_MAX_ATTEMPTS", "3",
-                "ASSAY_GENERATOR_RETRY_INITIAL_BACKOFF_MS", "100",
-                "ASSAY_GENERATOR_RETRY_MAX_BACKOFF_MS", "400",
-                "ASSAY_GENERATOR_RETRY_MAX_RETRY_AFTER_SECONDS", "2"));
-        add(dir, "executor", "dev.assay.executor.ExecutorApp", common, Map.of("ASSAY_EXECUTOR_SLOTS", "2"));
-        add(dir, "verifier", "dev.assay.verifier.VerifierApp", common, Map.of(
+        add(logDir, "context-assembler", "dev.assay.assembler.ContextAssemblerApp", common, Map.of());
+        add(logDir, "generator", "dev.assay.generator.GeneratorApp", common, Map.ofEntries(
+                Map.entry("ASSAY_GENERATOR_PROVIDER", "openai"),
+                Map.entry("ASSAY_GENERATOR_BASE_URL", model.baseUrl()),
+                Map.entry("ASSAY_GENERATOR_API_KEY", "fault-suite-not-a-key"),
+                Map.entry("ASSAY_GENERATOR_MODEL", "fault-model"),
+                Map.entry("ASSAY_GENERATOR_TIMEOUT_SECONDS", "2"),
+                Map.entry("ASSAY_GENERATOR_RETRY_MAX_ATTEMPTS", "3"),
+                Map.entry("ASSAY_GENERATOR_RETRY_INITIAL_BACKOFF_MS", "100"),
+                Map.entry("ASSAY_GENERATOR_RETRY_MAX_BACKOFF_MS", "400"),
+                Map.entry("ASSAY_GENERATOR_RETRY_MAX_RETRY_AFTER_SECONDS", "2"),
+                // The default (open at 50 % of the last 10 calls) opens on a burst of 5 concurrent transient 503s and
+                // then fails their retries too; the suite opens it only when every call in the window failed.
+                Map.entry("ASSAY_GENERATOR_BREAKER_FAILURE_RATE", "100"),
+                Map.entry("ASSAY_GENERATOR_BREAKER_OPEN_SECONDS", Long.toString(BREAKER_OPEN.toSeconds()))));
+        add(logDir, "executor", "dev.assay.executor.ExecutorApp", common, Map.of("ASSAY_EXECUTOR_SLOTS", "2"));
+        add(logDir, "verifier", "dev.assay.verifier.VerifierApp", common, Map.of(
                 "ASSAY_VERIFIER_STATE_DIR", dir.resolve("verifier-state").toString()));
         services.values().forEach(ServiceProcess::start);
         for (ServiceProcess service : services.values()) {
             service.awaitReady(Duration.ofMinutes(3));
         }
         observer = new BusObserver(kafkaProps, topics, ledger);
+        trigger = new OutputTrigger(kafkaProps, List.of(topics.contexts().name(), topics.generations().name(),
+                topics.executions().name(), topics.outcomes().name()));
         requests = new KafkaProducer<>(producerProps(), new StringSerializer(), topics.requests().valueSerde().serializer());
         raw = new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer());
     }
@@ -107,11 +123,22 @@ final class FaultStack implements AutoCloseable {
         return props;
     }
 
-    private void add(Path dir, String name, String main, Map<String, String> common, Map<String, String> own) {
+    private void add(Path logDir, String name, String main, Map<String, String> common, Map<String, String> own) {
         Map<String, String> env = new HashMap<>(common);
         env.putAll(own);
         env.put("ASSAY_INSTANCE_ID", "fault-" + name);
-        services.put(name, new ServiceProcess(name, main, env, dir.resolve(name + ".log"), freePort()));
+        services.put(name, new ServiceProcess(name, main, env, logDir.resolve(name + ".log"), freePort(), classPath));
+    }
+
+    /** The topic a service writes its main output to: seeing its first record there means the service is mid-batch. */
+    String outputOf(String service) {
+        return switch (service) {
+            case "context-assembler" -> topics.contexts().name();
+            case "generator" -> topics.generations().name();
+            case "executor" -> topics.executions().name();
+            case "verifier" -> topics.outcomes().name();
+            default -> throw new IllegalArgumentException(service);
+        };
     }
 
     ServiceProcess service(String name) {
@@ -163,6 +190,7 @@ final class FaultStack implements AutoCloseable {
     @Override
     public void close() {
         observer.close();
+        trigger.close();
         requests.close();
         raw.close();
         services.values().forEach(ServiceProcess::stop);

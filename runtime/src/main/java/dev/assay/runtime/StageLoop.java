@@ -314,9 +314,12 @@ public final class StageLoop implements AssayService {
             String key = record.key() == null ? null : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
             List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
             for (Emit<?> emit : handler.handle(key, value)) {
+                byte[] bytes = emit.serializedValue();
+                if (bytes != null && bytes.length > maxBytes) {
+                    throw new RecordTooLargeForStageException(emit.topic().name(), bytes.length, maxBytes);
+                }
                 out.add(new ProducerRecord<>(emit.topic().name(),
-                        emit.key() == null ? null : emit.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                        emit.serializedValue()));
+                        emit.key() == null ? null : emit.key().getBytes(java.nio.charset.StandardCharsets.UTF_8), bytes));
             }
             return out;
         }
@@ -334,7 +337,8 @@ public final class StageLoop implements AssayService {
         private final MeterRegistry meters;
         private final Map<String, Route<?>> routes = new LinkedHashMap<>();
         private int maxPollRecords = 50;
-        private int maxRecordBytes = 4 * 1024 * 1024;
+        // Below the broker's and producer's 1 MiB defaults, so an output that passes here is one Kafka accepts.
+        private int maxRecordBytes = 1_000_000;
 
         private Builder(CommonSettings settings, Topics topics, MeterRegistry meters) {
             this.settings = settings;
@@ -353,7 +357,7 @@ public final class StageLoop implements AssayService {
             return this;
         }
 
-        /** Larger input values are dead-lettered unread. */
+        /** Larger input values are dead-lettered unread, and so are inputs whose outputs would be larger. */
         public Builder maxRecordBytes(int value) {
             this.maxRecordBytes = value;
             return this;

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The stage loop against a real broker: outputs and offsets in one transaction, dead letters, retries on registry outages. */
+/** The stage loop against a real broker: outputs and offsets in one transaction, dead letters (bad bytes, oversized input or output, handler bugs), retries on registry outages. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StageLoopIT {
     private EmbeddedKafkaBroker broker;
@@ -67,8 +67,9 @@ class StageLoopIT {
                     if (request.getTask().equals("explode")) {
                         throw new IllegalStateException("handler bug on " + key);
                     }
+                    String reason = request.getTask().equals("inflate") ? "x".repeat(20_000) : "echo " + request.getTask();
                     return List.of(Emit.of(topics.outcomes(), key, Outcome.newBuilder().setRequestId(request.getRequestId())
-                            .setStatus(OutcomeStatus.APPROVED).setReason("echo " + request.getTask()).build()));
+                            .setStatus(OutcomeStatus.APPROVED).setReason(reason).build()));
                 })
                 .build();
         loop.start();
@@ -77,6 +78,7 @@ class StageLoopIT {
             send(producer, topics.requests().name(), "garbage", "definitely not avro".getBytes());
             send(producer, topics.requests().name(), "big", new byte[20_000]);
             send(producer, topics.requests().name(), "boom", serialize(topics, request("boom", "explode")));
+            send(producer, topics.requests().name(), "inflate", serialize(topics, request("inflate", "inflate")));
 
             // A record written with a schema id the loop has never fetched, while the registry is down: retried, not dead-lettered.
             Schema older = SchemaBuilder.record("AssayRequest").namespace("dev.assay.avro").fields()
@@ -94,9 +96,9 @@ class StageLoopIT {
                             .containsExactlyInAnyOrder("ok-1", "legacy"));
             Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 List<ConsumerRecord<byte[], byte[]>> dead = outputs(topics.deadLetter());
-                assertThat(dead).extracting(r -> new String(r.key())).containsExactlyInAnyOrder("garbage", "big", "boom");
+                assertThat(dead).extracting(r -> new String(r.key())).containsExactlyInAnyOrder("garbage", "big", "boom", "inflate");
                 assertThat(dead).extracting(r -> header(r, DeadLetterHeaders.REASON))
-                        .containsExactlyInAnyOrder("NOT_WIRE_FORMAT", "OVERSIZED", "PROCESSING_ERROR");
+                        .containsExactlyInAnyOrder("NOT_WIRE_FORMAT", "OVERSIZED", "PROCESSING_ERROR", "OVERSIZED");
                 assertThat(dead).allSatisfy(r -> assertThat(header(r, DeadLetterHeaders.ORIGINAL_TOPIC)).isEqualTo(topics.requests().name()));
             });
             assertThat(loop.isAlive()).isTrue();

@@ -19,6 +19,7 @@ import java.util.Map;
 public final class PythonRunner implements LanguageRunner {
     static final String HARNESS_RESOURCE = "/dev/assay/executor/python_harness.py";
     static final String HARNESS_NAME = "python_harness.py";
+    private static final java.util.Map<String, byte[]> RESOURCES = new java.util.concurrent.ConcurrentHashMap<>();
     static final String PYTEST_SHIM_RESOURCE = "/dev/assay/executor/pytest_shim/pytest.py";
     private final Path python;
 
@@ -55,12 +56,19 @@ public final class PythonRunner implements LanguageRunner {
         return bin.getParent() == null ? bin : bin.getParent();
     }
 
+    /** A harness file, read from the jar once: a jar replaced under a running service must not break later runs. */
     static byte[] resource(String name) throws IOException {
+        byte[] cached = RESOURCES.get(name);
+        if (cached != null) {
+            return cached;
+        }
         try (InputStream in = PythonRunner.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IOException("missing resource " + name);
             }
-            return in.readAllBytes();
+            byte[] bytes = in.readAllBytes();
+            RESOURCES.putIfAbsent(name, bytes);
+            return bytes;
         }
     }
 }
