@@ -4,26 +4,19 @@ import dev.assay.avro.ApprovalRequest;
 import dev.assay.avro.AuditEvent;
 import dev.assay.avro.GateDecision;
 import dev.assay.avro.Outcome;
+import dev.assay.runtime.TopicFollower;
 import dev.assay.schemas.DeadLetterHeaders;
 import dev.assay.schemas.Topics;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Follows a run from the outside, as any client would: reads the audit, outcome and dead-letter topics
@@ -48,42 +41,17 @@ public final class PipelineWatcher implements AutoCloseable {
     }
 
     private final Topics topics;
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Consumer<Event> listener;
     private final Map<String, List<Outcome>> outcomes = new ConcurrentHashMap<>();
     private final Map<String, ApprovalRequest> approvals = new ConcurrentHashMap<>();
     private final List<AuditEvent> audit = new CopyOnWriteArrayList<>();
     private final List<DeadLetterSeen> deadLetters = new CopyOnWriteArrayList<>();
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Thread thread;
+    private final TopicFollower follower;
 
     public PipelineWatcher(Map<String, Object> kafkaProps, Topics topics, Consumer<Event> listener) {
         this.topics = topics;
-        this.listener = listener;
-        Map<String, Object> props = new java.util.HashMap<>(kafkaProps);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "assay-watcher-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(topics.audit().name(), topics.outcomes().name(), topics.approvals().name(), topics.deadLetter()));
-        this.thread = Thread.ofPlatform().name("pipeline-watcher").daemon().start(this::run);
-    }
-
-    private void run() {
-        try {
-            while (running.get()) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    listener.accept(decode(record));
-                }
-            }
-        } catch (WakeupException e) {
-            if (running.get()) {
-                throw e;
-            }
-        } finally {
-            consumer.close();
-        }
+        this.follower = TopicFollower.start("pipeline-watcher", kafkaProps,
+                List.of(topics.audit().name(), topics.outcomes().name(), topics.approvals().name(), topics.deadLetter()),
+                true, Duration.ofMillis(200), record -> listener.accept(decode(record)));
     }
 
     private Event decode(ConsumerRecord<byte[], byte[]> record) {
@@ -102,16 +70,11 @@ public final class PipelineWatcher implements AutoCloseable {
             approvals.put(approval.getRequestId(), approval);
             return new ApprovalSeen(approval);
         }
-        DeadLetterSeen seen = new DeadLetterSeen(header(record, DeadLetterHeaders.ORIGINAL_TOPIC),
-                header(record, DeadLetterHeaders.SERVICE), header(record, DeadLetterHeaders.REASON),
-                header(record, DeadLetterHeaders.EXCEPTION_MESSAGE));
+        DeadLetterSeen seen = new DeadLetterSeen(TopicFollower.header(record, DeadLetterHeaders.ORIGINAL_TOPIC),
+                TopicFollower.header(record, DeadLetterHeaders.SERVICE), TopicFollower.header(record, DeadLetterHeaders.REASON),
+                TopicFollower.header(record, DeadLetterHeaders.EXCEPTION_MESSAGE));
         deadLetters.add(seen);
         return seen;
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     /** Waits until every request has at least one outcome; false on timeout. */
@@ -169,12 +132,6 @@ public final class PipelineWatcher implements AutoCloseable {
 
     @Override
     public void close() {
-        running.set(false);
-        consumer.wakeup();
-        try {
-            thread.join(Duration.ofSeconds(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        follower.close();
     }
 }
