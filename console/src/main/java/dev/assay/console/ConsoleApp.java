@@ -4,7 +4,7 @@ import dev.assay.avro.ApprovalDecision;
 import dev.assay.runtime.AssayService;
 import dev.assay.runtime.ServiceContext;
 import dev.assay.runtime.ServiceLauncher;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import dev.assay.runtime.StreamsService;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,10 +19,9 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.CloseOptions;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,17 +37,18 @@ public final class ConsoleApp implements AssayService {
 
     private final ServiceContext ctx;
     private final ConsoleConfig config;
-    private final KafkaStreams streams;
+    private final StreamsService view;
     private final Producer<String, ApprovalDecision> producer;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private ConsoleServer server;
-    private KafkaStreamsMetrics metrics;
 
     private ConsoleApp(ServiceContext ctx, ConsoleConfig config) {
         this.ctx = ctx;
         this.config = config;
-        this.streams = new KafkaStreams(ConsoleTopology.build(ctx.topics()), streamsProperties(ctx, config));
+        // A failed view makes the service not alive, and the supervisor restarts it (Streams' own default response).
+        this.view = new StreamsService(SERVICE, ConsoleTopology.build(ctx.topics()), streamsProperties(ctx, config), ctx.meters(),
+                e -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
         this.producer = new KafkaProducer<>(producerProperties(ctx), new StringSerializer(),
                 ctx.topics().approvalDecisions().valueSerde().serializer());
     }
@@ -96,12 +96,10 @@ public final class ConsoleApp implements AssayService {
         if (stopped.get() || !started.compareAndSet(false, true)) {
             return;
         }
-        metrics = new KafkaStreamsMetrics(streams);
-        metrics.bindTo(ctx.meters());
-        streams.start();
+        view.start();
         DecisionSink sink = decision -> producer.send(new ProducerRecord<>(ctx.topics().approvalDecisions().name(),
                 decision.getRequestId(), decision)).get(30, TimeUnit.SECONDS);
-        server = ConsoleServer.start(config.bindAddress(), config.port(), new StreamsConsoleView(streams), sink,
+        server = ConsoleServer.start(config.bindAddress(), config.port(), new StreamsConsoleView(view.streams()), sink,
                 new ConsoleAuth(config, Clock.systemUTC()), Clock.systemUTC(), config.closedLimit());
         log.info("approval console on http://{}:{}/ (auth: {})", config.bindAddress(), server.port(), authMethods());
     }
@@ -132,25 +130,17 @@ public final class ConsoleApp implements AssayService {
         if (server != null) {
             server.close();
         }
-        boolean closed = streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
-                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
-        if (!closed) {
-            log.warn("Kafka Streams did not close within {}", CLOSE_TIMEOUT);
-        }
+        view.stop();
         producer.close(CLOSE_TIMEOUT);
-        if (metrics != null) {
-            metrics.close();
-        }
     }
 
     @Override
     public boolean isAlive() {
-        KafkaStreams.State state = streams.state();
-        return !(started.get() && !stopped.get() && (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING));
+        return view.isAlive();
     }
 
     @Override
     public boolean isReady() {
-        return streams.state() == KafkaStreams.State.RUNNING;
+        return view.isReady();
     }
 }

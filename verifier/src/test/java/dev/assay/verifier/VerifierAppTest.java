@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.assay.runtime.AssayConfig;
 import dev.assay.runtime.ServiceContext;
+import dev.assay.runtime.StreamsService;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.Map;
@@ -39,7 +40,7 @@ class VerifierAppTest {
         ServiceContext ctx = ServiceContext.create("verifier", AssayConfig.of(Map.of(
                 "kafka.bootstrap.servers", "127.0.0.1:1", "registry.url", "http://127.0.0.1:1",
                 VerifierConfig.STATE_DIR, state.toString())), new SimpleMeterRegistry());
-        VerifierApp app = VerifierApp.create(ctx);
+        StreamsService app = VerifierApp.create(ctx);
         assertThat(app.name()).isEqualTo("verifier");
         assertThat(app.isAlive()).isTrue();
         assertThat(app.isReady()).isFalse();

@@ -19,6 +19,7 @@ import dev.assay.embedded.EmbeddedKafkaBroker;
 import dev.assay.runtime.AssayConfig;
 import dev.assay.runtime.CommonSettings;
 import dev.assay.runtime.ServiceContext;
+import dev.assay.runtime.StreamsService;
 import dev.assay.schemas.DeadLetterHeaders;
 import dev.assay.schemas.Topic;
 import dev.assay.schemas.Topics;
@@ -71,7 +72,7 @@ class VerifierRestartIT {
     @TempDir
     Path dir;
     private EmbeddedKafkaBroker broker;
-    private VerifierApp running;
+    private StreamsService running;
     private final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
     private final Topics topics = Topics.create(PREFIX, registry, true);
     private final AtomicInteger outcomeWrites = new AtomicInteger();
@@ -232,7 +233,7 @@ class VerifierRestartIT {
         return out;
     }
 
-    private VerifierApp start(Path stateDir) {
+    private StreamsService start(Path stateDir) {
         AssayConfig config = AssayConfig.of(Map.of(
                 "kafka.bootstrap.servers", broker.bootstrapServers(),
                 "kafka.commit.interval.ms", "100",
@@ -245,7 +246,7 @@ class VerifierRestartIT {
                 VerifierConfig.STATE_DIR, stateDir.toString()));
         ServiceContext ctx = new ServiceContext(config, CommonSettings.from(VerifierApp.SERVICE, config),
                 withCrashingOutcomes(topics), new SimpleMeterRegistry());
-        VerifierApp app = VerifierApp.create(ctx);
+        StreamsService app = VerifierApp.create(ctx);
         app.start();
         return app;
     }
