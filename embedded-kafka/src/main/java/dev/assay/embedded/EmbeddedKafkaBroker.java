@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -34,7 +33,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final Map<String, String> overrides;
-    private Process process;
+    private ChildJvm process;
 
     public EmbeddedKafkaBroker(Path dataDir) {
         this(dataDir, 0, Map.of());
@@ -65,13 +64,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             Files.createDirectories(dataDir);
             Path config = writeConfig();
             if (!Files.exists(dataDir.resolve("data").resolve("meta.properties"))) {
-                runToCompletion(List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
+                runToCompletion("kafka.tools.StorageTool", List.of("format", "-t", Uuid.randomUuid().toString(),
                         "-c", config.toString(), "--ignore-formatted"), dataDir.resolve("format.log"));
             }
-            process = javaProcess(List.of("kafka.Kafka", config.toString()), dataDir.resolve("broker.log")).start();
-            // The child must not outlive a developer's Ctrl-C or a test JVM that ends without close().
-            Process started = process;
-            Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, "embedded-kafka-reaper"));
+            process = javaProcess("kafka.Kafka", List.of(config.toString()), dataDir.resolve("broker.log"));
             awaitReady();
             log.info("Kafka broker up at {} (data {})", bootstrapServers(), dataDir);
             return this;
@@ -85,15 +81,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         if (process == null) {
             return;
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        process.stop();
         process = null;
     }
 
@@ -102,12 +90,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         if (process == null) {
             return;
         }
-        process.destroyForcibly();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        process.kill();
         process = null;
     }
 
@@ -160,8 +143,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try (Admin admin = Admin.create(adminProps)) {
             while (true) {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("Kafka broker exited with " + process.exitValue()
-                            + "; see " + dataDir.resolve("broker.log"));
+                    throw new IllegalStateException("Kafka broker exited; see " + dataDir.resolve("broker.log"));
                 }
                 try {
                     admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
@@ -179,30 +161,24 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private void runToCompletion(List<String> mainAndArgs, Path logFile) throws IOException {
-        Process p = javaProcess(mainAndArgs, logFile).start();
+    private void runToCompletion(String mainClass, List<String> args, Path logFile) throws IOException {
+        ChildJvm tool = javaProcess(mainClass, args, logFile);
         try {
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IllegalStateException(mainAndArgs.getFirst() + " failed; see " + logFile + ":\n"
-                        + Files.readString(logFile));
+            Integer exit = tool.awaitExit(Duration.ofSeconds(60));
+            if (exit == null || exit != 0) {
+                tool.kill();
+                throw new IllegalStateException(mainClass + " failed; see " + logFile + ":\n" + Files.readString(logFile));
             }
         } catch (InterruptedException e) {
-            p.destroyForcibly();
+            tool.kill();
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted running " + mainAndArgs.getFirst(), e);
+            throw new IllegalStateException("interrupted running " + mainClass, e);
         }
     }
 
-    private ProcessBuilder javaProcess(List<String> mainAndArgs, Path logFile) {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xms128m", "-Xmx768m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path")));
-        command.addAll(mainAndArgs);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-        builder.environment().remove("JAVA_TOOL_OPTIONS");
-        return builder;
+    private static ChildJvm javaProcess(String mainClass, List<String> args, Path logFile) {
+        return ChildJvm.start("embedded-kafka", List.of("-Xms128m", "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Djava.awt.headless=true"), System.getProperty("java.class.path"), mainClass, args, Map.of(), logFile);
     }
 
     private static int freePort() {

@@ -1,18 +1,16 @@
 package dev.assay.reliability;
 
+import dev.assay.embedded.ChildJvm;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +29,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final Path logFile;
     private final int healthPort;
     private final String classPath;
-    private Process process;
+    private ChildJvm process;
     private int starts;
 
     /**
@@ -60,23 +58,11 @@ public final class ServiceProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             return this;
         }
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                "--enable-native-access=ALL-UNNAMED", "-cp", classPath, mainClass));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-        // Only what this service is given: no ASSAY_* setting of the test JVM leaks in.
-        builder.environment().keySet().removeIf(k -> k.startsWith("ASSAY_") || k.equals("JAVA_TOOL_OPTIONS"));
-        builder.environment().putAll(env);
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + name, e);
-        }
+        // Only what this service is given: ChildJvm keeps the test JVM's ASSAY_* settings out.
+        process = ChildJvm.start(name, List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "--enable-native-access=ALL-UNNAMED"), classPath, mainClass,
+                List.of(), env, logFile);
         starts++;
-        Process started = process;
-        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, name + "-reaper"));
         log.info("{} started (pid {}, start #{})", name, process.pid(), starts);
         return this;
     }
@@ -87,12 +73,7 @@ public final class ServiceProcess implements AutoCloseable {
             return;
         }
         log.info("{}: SIGKILL pid {}", name, process.pid());
-        process.destroyForcibly();
-        try {
-            process.waitFor(20, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        process.kill();
         process = null;
     }
 
@@ -101,15 +82,7 @@ public final class ServiceProcess implements AutoCloseable {
         if (process == null) {
             return;
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        process.stop();
         process = null;
     }
 
