@@ -18,6 +18,8 @@ import dev.assay.executor.sandbox.SandboxLimits;
 import dev.assay.executor.sandbox.SandboxRequest;
 import dev.assay.executor.sandbox.SandboxResult;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
@@ -108,15 +110,31 @@ public final class Executor {
                 slots.release();
             }
         }
+        recordUsage(result, language);
         Counter.builder("assay.executions")
                 .description("Generations executed, by sandbox backend, language, result status and violation")
                 .tag("backend", sandbox.backend()).tag("language", language.name())
                 .tag("status", result.getStatus().name()).tag("violation", result.getViolation().name())
                 .register(meters).increment();
-        log.info("request {} attempt {}: {} ({} tests, violation {}, {} ms) in {}", generation.getRequestId(),
-                generation.getAttempt(), result.getStatus(), result.getTests().size(), result.getViolation(),
-                result.getDurationMs(), sandbox.backend());
+        log.info("request {} attempt {}: {} ({} tests, violation {}, {} ms, {} ms CPU, {} KiB peak RSS) in {}",
+                generation.getRequestId(), generation.getAttempt(), result.getStatus(), result.getTests().size(),
+                result.getViolation(), result.getDurationMs(), result.getCpuMillis(), result.getPeakMemoryBytes() / 1024,
+                sandbox.backend());
         return result;
+    }
+
+    /** Resource use of runs that measured it; runs without a report (killed, crashed, not run) would only add zeros. */
+    private void recordUsage(ExecutionResult result, Language language) {
+        if (result.getCpuMillis() > 0) {
+            DistributionSummary.builder("assay.sandbox.cpu").description("CPU time (user + system) of the code under test")
+                    .baseUnit("seconds").tag("backend", sandbox.backend()).tag("language", language.name())
+                    .register(meters).record(result.getCpuMillis() / 1000.0);
+        }
+        if (result.getPeakMemoryBytes() > 0) {
+            DistributionSummary.builder("assay.sandbox.memory.peak").description("Peak resident memory of the code under test")
+                    .baseUnit(BaseUnits.BYTES).tag("backend", sandbox.backend()).tag("language", language.name())
+                    .register(meters).record(result.getPeakMemoryBytes());
+        }
     }
 
     private ExecutionResult run(Generation generation, ExecutionPolicy policy, LanguageRunner runner)
@@ -185,8 +203,15 @@ public final class Executor {
             status = ExecutionStatus.FAILED;
             detail = summary(report, policy);
         }
-        return finished(generation, policy, status, violation, outcome.exitCode(), tests, outcome.stdout(), outcome.stderr(),
-                outcome.outputTruncated(), outcome.duration(), detail);
+        ExecutionResult result = finished(generation, policy, status, violation, outcome.exitCode(), tests, outcome.stdout(),
+                outcome.stderr(), outcome.outputTruncated(), outcome.duration(), detail);
+        if (report != null) {
+            // Only the harness inside the sandbox sees the code under test; what the host sees of the launcher
+            // (runsc, bwrap) is not that code, so a run without a report stays at 0, "not measured".
+            result.setCpuMillis(report.cpuMillis());
+            result.setPeakMemoryBytes(report.peakMemoryBytes());
+        }
+        return result;
     }
 
     /** The end of stderr (or stdout), where runtimes and sandbox tools say why they stopped. */

@@ -12,14 +12,19 @@ import java.util.Optional;
 
 /**
  * The test report a harness prints inside the sandbox, in one JSON shape for every language:
- * {@code {"tests":[{"name","status","message","durationMs","resource"}],"errors":[{"name","message"}]}}.
- * {@code resource} names the sandbox limit a failing test ran into (MEMORY, PIDS, DISK, NETWORK), if any.
+ * {@code {"tests":[{"name","status","message","durationMs","resource"}],"errors":[{"name","message"}],
+ * "usage":{"cpuMillis","peakMemoryBytes"}}}.
+ * {@code resource} names the sandbox limit a failing test ran into (MEMORY, PIDS, DISK, NETWORK), if any;
+ * {@code usage} is what the harness measured of its own process and the test processes it waited for.
  *
- * @param tests     one result per test case, in run order
- * @param errors    problems outside any test case (a test file that did not import or compile)
- * @param resources limits hit by failing tests, in the order seen
+ * @param tests           one result per test case, in run order
+ * @param errors          problems outside any test case (a test file that did not import or compile)
+ * @param resources       limits hit by failing tests, in the order seen
+ * @param cpuMillis       user + system CPU time of the code under test; 0 when the report does not say
+ * @param peakMemoryBytes peak resident memory of the code under test; 0 when the report does not say
  */
-public record HarnessReport(List<TestCaseResult> tests, List<String> errors, List<Violation> resources) {
+public record HarnessReport(List<TestCaseResult> tests, List<String> errors, List<Violation> resources, long cpuMillis,
+        long peakMemoryBytes) {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_MESSAGE = 2000;
 
@@ -27,6 +32,9 @@ public record HarnessReport(List<TestCaseResult> tests, List<String> errors, Lis
         tests = List.copyOf(tests);
         errors = List.copyOf(errors);
         resources = List.copyOf(resources);
+        if (cpuMillis < 0 || peakMemoryBytes < 0) {
+            throw new IllegalArgumentException("negative resource use: " + cpuMillis + " ms CPU, " + peakMemoryBytes + " bytes");
+        }
     }
 
     /**
@@ -64,7 +72,9 @@ public record HarnessReport(List<TestCaseResult> tests, List<String> errors, Lis
             errors.add(abbreviate(error.path("name").asText("?") + ": " + error.path("message").asText("")));
             resource(error.path("resource").asText("")).ifPresent(resources::add);
         }
-        return new HarnessReport(tests, errors, resources);
+        JsonNode usage = root.path("usage");
+        return new HarnessReport(tests, errors, resources, measurement(usage.path("cpuMillis")),
+                measurement(usage.path("peakMemoryBytes")));
     }
 
     /** True when at least one test passed and none failed or errored (skips are allowed alongside passes). */
@@ -75,6 +85,14 @@ public record HarnessReport(List<TestCaseResult> tests, List<String> errors, Lis
 
     public long count(TestStatus status) {
         return tests.stream().filter(t -> t.getStatus() == status).count();
+    }
+
+    /**
+     * A usage figure, or 0 ("not measured") when it is missing, not a whole number or negative: usage is evidence
+     * about the run, not part of the verdict, so an odd value must not turn a report into an error.
+     */
+    private static long measurement(JsonNode value) {
+        return value.canConvertToExactIntegral() && value.canConvertToLong() ? Math.max(0, value.asLong()) : 0;
     }
 
     private static TestStatus status(String value) {

@@ -31,7 +31,8 @@ import javax.tools.ToolProvider;
  * <p>Compiles every .java file of the workspace in-process, then runs JUnit-style tests (methods annotated with any
  * annotation named Test; Before/After(Each|All), Disabled/Ignore honoured by name, so no JUnit engine is needed) and
  * main-method tests (classes Main, *Test, *Tests, Test* with a main method: passing means returning normally).
- * Prints the marker line and one JSON line: {"tests":[{name,status,message,durationMs,resource}],"errors":[...]}.
+ * Prints the marker line and one JSON line:
+ * {"tests":[{name,status,message,durationMs,resource}],"errors":[...],"usage":{cpuMillis,peakMemoryBytes}}.
  */
 public final class AssayJavaHarness {
     private static final int MAX_MESSAGE = 2000;
@@ -310,8 +311,52 @@ public final class AssayJavaHarness {
         reported = true;
         System.out.flush();
         System.err.flush();
-        report.print("\n" + marker + "\n{\"tests\":[" + String.join(",", results) + "],\"errors\":[" + String.join(",", errors) + "]}\n");
+        String usage;
+        try {
+            usage = usage();
+        } catch (RuntimeException | Error e) {
+            // Measuring must never cost the report (e.g. after an OutOfMemoryError); the executor records 0.
+            usage = "null";
+        }
+        report.print("\n" + marker + "\n{\"tests\":[" + String.join(",", results) + "],\"errors\":[" + String.join(",", errors)
+                + "],\"usage\":" + usage + "}\n");
         report.flush();
+    }
+
+    /**
+     * CPU time of the whole JVM (compiler and tests run in it; processes a test starts are not counted) and its
+     * peak resident set: VmHWM from /proc/self/status where the kernel keeps it (bubblewrap, Kubernetes). gVisor's
+     * /proc has VmRSS but no VmHWM, so there the peak is an estimate: the larger of the resident set now and the
+     * summed peak usage of the heap and non-heap pools (the JVM's own view: it misses thread stacks and native
+     * memory, and the pools' peaks need not have coincided).
+     */
+    private static String usage() {
+        long cpuNanos = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
+        long peak = procStatusBytes("VmHWM:");
+        if (peak <= 0) {
+            long pools = 0;
+            for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+                java.lang.management.MemoryUsage used = pool.getPeakUsage();
+                pools += used == null ? 0 : used.getUsed();
+            }
+            peak = Math.max(pools, procStatusBytes("VmRSS:"));
+        }
+        return "{\"cpuMillis\":" + Math.max(0, cpuNanos / 1_000_000) + ",\"peakMemoryBytes\":" + peak + "}";
+    }
+
+    /** A "<field>  <n> kB" line of /proc/self/status in bytes, or 0 when the file is not readable or lacks it. */
+    private static long procStatusBytes(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(field)) {
+                    return Long.parseLong(line.substring(field.length()).replace("kB", "").strip()) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // An unreadable /proc leaves the memory pools as the only measure; 0 tells the caller so.
+        }
+        return 0;
     }
 
     private static String json(String s) {

@@ -1,5 +1,6 @@
 // Assay's dry run for JavaScript: `node --check` on every source file, reported in the harness JSON shape.
 import { spawnSync } from 'node:child_process';
+import usage from './node_usage.cjs';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -34,4 +35,4 @@ for (const file of sources(root)) {
     resource: null,
   });
 }
-process.stdout.write(`\n${marker}\n${JSON.stringify({ tests, errors: [] })}\n`);
+process.stdout.write(`\n${marker}\n${JSON.stringify({ tests, errors: [], usage: usage.total() })}\n`);

@@ -1,6 +1,9 @@
 // Assay's reporter for `node --test`, run inside the sandbox. It passes test output through and, when the run
 // ends, prints the report marker line and one JSON line:
-// {"tests":[{name,status,message,durationMs,resource}],"errors":[...]}. The marker is filled in per run.
+// {"tests":[{name,status,message,durationMs,resource}],"errors":[...],"usage":{cpuMillis,peakMemoryBytes}}.
+// The marker is filled in per run.
+import usage from './node_usage.cjs';
+
 const MARKER = '@@MARKER@@';
 const MAX_MESSAGE = 2000;
 
@@ -96,5 +99,5 @@ export default async function* assayReporter(source) {
         break;
     }
   }
-  yield `\n${MARKER}\n${JSON.stringify({ tests, errors })}\n`;
+  yield `\n${MARKER}\n${JSON.stringify({ tests, errors, usage: usage.total() })}\n`;
 }

@@ -4,7 +4,7 @@ Usage: python3 <harness> <marker> [--compile-only]
 
 Discovers test_*.py and *_test.py below the working directory, runs unittest.TestCase tests, plain test_*
 functions and Test* classes (pytest style: asserts, the marks and fixtures of the bundled pytest subset), then prints one line holding <marker> followed by one line of JSON:
-{"tests": [{"name", "status", "message", "durationMs", "resource"}], "errors": [...]}.
+{"tests": [{"name", "status", "message", "durationMs", "resource"}], "errors": [...], "usage": {"cpuMillis", "peakMemoryBytes"}}.
 With --compile-only nothing is imported: every .py file is compiled and reported as a test named compile:<path>.
 The harness only uses the standard library; the sandbox has no network and no site packages to install.
 """
@@ -365,6 +365,18 @@ def compile_all(root):
     return results, []
 
 
+def usage():
+    """CPU time and peak RSS of this process and its waited-for children (ru_maxrss is KiB on Linux)."""
+    try:
+        import resource
+    except ImportError:  # not a POSIX interpreter: the executor records 0, "not measured"
+        return None
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    return {"cpuMillis": int(cpu * 1000), "peakMemoryBytes": max(own.ru_maxrss, children.ru_maxrss) * 1024}
+
+
 def main():
     marker = sys.argv[1]
     compile_only = "--compile-only" in sys.argv[2:]
@@ -378,7 +390,7 @@ def main():
     results, errors = compile_all(root) if compile_only else run_tests(root)
     sys.stdout.flush()
     sys.stderr.flush()
-    report = json.dumps({"tests": results, "errors": errors}, default=str)
+    report = json.dumps({"tests": results, "errors": errors, "usage": usage()}, default=str)
     data = ("\n" + marker + "\n" + report + "\n").encode("utf-8", "replace")
     while data:
         data = data[os.write(report_fd, data):]

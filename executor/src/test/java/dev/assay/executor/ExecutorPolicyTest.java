@@ -27,7 +27,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Decisions taken before anything runs: no sandbox is touched (the fake one fails the test if called). */
+/**
+ * Decisions taken before anything runs (the fake sandbox fails the test if called), and how a scripted sandbox's
+ * outcome is mapped onto the result.
+ */
 class ExecutorPolicyTest {
     private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
     @TempDir
@@ -60,6 +63,8 @@ class ExecutorPolicyTest {
         assertThat(r.getDetail()).contains("MIGRATION", "never");
         assertThat(r.getBackend()).isEqualTo("fake");
         assertThat(r.getExecutedAt()).isEqualTo(NOW);
+        assertThat(r.getCpuMillis()).isZero();
+        assertThat(r.getPeakMemoryBytes()).isZero();
     }
 
     @Test
@@ -106,6 +111,50 @@ class ExecutorPolicyTest {
         assertThat(r.getStatus()).isEqualTo(ExecutionStatus.ERROR);
         assertThat(r.getDetail()).isEqualTo("sandbox failure (broken): runsc: cannot create sandbox");
         assertThat(scratch).isEmptyDirectory();
+    }
+
+    private Executor scripted(SandboxResult outcome) {
+        Sandbox sandbox = new Sandbox() {
+            @Override
+            public String backend() {
+                return "scripted";
+            }
+
+            @Override
+            public SandboxResult run(SandboxRequest request) {
+                return outcome;
+            }
+        };
+        return new Executor(sandbox, List.of(new PythonRunner(Path.of("/usr/bin/python3"))), ExecutionPolicyTable.standard(),
+                ExecutorContract.LIMITS, 1, scratch, meters, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @Test
+    void resourceUseFromTheReportIsCarriedAndMetered() throws Exception {
+        ExecutionResult r = scripted(new SandboxResult(0, "", "", """
+                {"tests":[{"name":"test_a.py::test_a","status":"PASSED"}],"errors":[],"usage":{"cpuMillis":1500,"peakMemoryBytes":52428800}}""",
+                false, false, false, Duration.ofSeconds(2), Violation.NONE))
+                .execute(Generations.python(List.of(), List.of(file("test_a.py", "def test_a():\n    pass\n"))));
+        assertThat(r.getStatus()).isEqualTo(ExecutionStatus.PASSED);
+        assertThat(r.getCpuMillis()).isEqualTo(1500);
+        assertThat(r.getPeakMemoryBytes()).isEqualTo(52_428_800L);
+        var cpu = meters.get("assay.sandbox.cpu").tag("backend", "scripted").tag("language", "PYTHON").summary();
+        assertThat(cpu.getId().getBaseUnit()).isEqualTo("seconds");
+        assertThat(cpu.totalAmount()).isEqualTo(1.5);
+        var memory = meters.get("assay.sandbox.memory.peak").tag("backend", "scripted").tag("language", "PYTHON").summary();
+        assertThat(memory.getId().getBaseUnit()).isEqualTo("bytes");
+        assertThat(memory.max()).isEqualTo(52_428_800.0);
+    }
+
+    @Test
+    void aRunWithoutReportHasNoMeasuredResourceUse() throws Exception {
+        ExecutionResult r = scripted(new SandboxResult(null, "", "", null, false, true, false, Duration.ofSeconds(30), Violation.NONE))
+                .execute(Generations.python(List.of(), List.of(file("test_a.py", "def test_a():\n    while True: pass\n"))));
+        assertThat(r.getViolation()).isEqualTo(Violation.TIMEOUT);
+        assertThat(r.getCpuMillis()).isZero();
+        assertThat(r.getPeakMemoryBytes()).isZero();
+        assertThat(meters.find("assay.sandbox.cpu").meters()).isEmpty();
+        assertThat(meters.find("assay.sandbox.memory.peak").meters()).isEmpty();
     }
 
     @Test

@@ -57,4 +57,25 @@ class HarnessReportTest {
         HarnessReport report = HarnessReport.parse("{\"tests\":[{\"name\":\"a\",\"status\":\"FAILED\",\"message\":\"" + "x".repeat(5000) + "\"}]}");
         assertThat(report.tests().getFirst().getMessage()).hasSizeLessThan(2100).endsWith("...");
     }
+
+    @Test
+    void readsResourceUsage() {
+        HarnessReport report = HarnessReport.parse("""
+                {"tests":[{"name":"a","status":"PASSED"}],"errors":[],"usage":{"cpuMillis":1234,"peakMemoryBytes":73400320}}""");
+        assertThat(report.cpuMillis()).isEqualTo(1234);
+        assertThat(report.peakMemoryBytes()).isEqualTo(73_400_320L);
+    }
+
+    @Test
+    void missingOrOddUsageIsNotMeasuredRatherThanAnError() {
+        assertThat(HarnessReport.parse("{\"tests\":[]}")).extracting(HarnessReport::cpuMillis, HarnessReport::peakMemoryBytes)
+                .containsExactly(0L, 0L);
+        assertThat(HarnessReport.parse("{\"tests\":[],\"usage\":null}").cpuMillis()).isZero();
+        HarnessReport odd = HarnessReport.parse("""
+                {"tests":[],"usage":{"cpuMillis":-5,"peakMemoryBytes":"lots"}}""");
+        assertThat(odd.cpuMillis()).isZero();
+        assertThat(odd.peakMemoryBytes()).isZero();
+        assertThat(HarnessReport.parse("{\"tests\":[],\"usage\":{\"cpuMillis\":1.5,\"peakMemoryBytes\":1e30}}"))
+                .extracting(HarnessReport::cpuMillis, HarnessReport::peakMemoryBytes).containsExactly(0L, 0L);
+    }
 }

@@ -17,6 +17,8 @@ import dev.assay.executor.runner.PythonRunner;
 import dev.assay.executor.sandbox.Sandbox;
 import dev.assay.executor.sandbox.SandboxLimits;
 import dev.assay.executor.sandbox.TestSandboxes;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Java and JavaScript through the executor, on each local backend. */
+/** Java and JavaScript through the executor, on each local backend; resource accounting for all three languages. */
 abstract class PolyglotContract {
     static final SandboxLimits LIMITS = new SandboxLimits(Duration.ofSeconds(60), 30, 256L * 1024 * 1024, 64, 16 * 1024,
             32L * 1024 * 1024);
@@ -39,6 +41,7 @@ abstract class PolyglotContract {
     @TempDir
     Path scratch;
     private Sandbox sandbox;
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     abstract Sandbox sandbox();
 
@@ -61,9 +64,13 @@ abstract class PolyglotContract {
     }
 
     static Executor executor(Sandbox sandbox, Path scratch, SandboxLimits limits) {
+        return executor(sandbox, scratch, limits, new SimpleMeterRegistry());
+    }
+
+    static Executor executor(Sandbox sandbox, Path scratch, SandboxLimits limits, MeterRegistry meters) {
         return new Executor(sandbox, List.of(new PythonRunner(Path.of("/usr/bin/python3")), new JavaRunner(JAVA_HOME, junitApiJars()),
                 new NodeRunner(NODE)), ExecutionPolicyTable.standard(), limits, 1, TestSandboxes.passable(scratch),
-                new SimpleMeterRegistry(), Clock.systemUTC());
+                meters, Clock.systemUTC());
     }
 
     private ExecutionResult run(Language language, ArtifactKind kind, Map<String, String> files) throws Exception {
@@ -71,7 +78,7 @@ abstract class PolyglotContract {
     }
 
     private ExecutionResult run(Language language, ArtifactKind kind, Map<String, String> files, SandboxLimits limits) throws Exception {
-        return executor(sandbox, scratch, limits).execute(Generations.generation(language, kind, List.of(),
+        return executor(sandbox, scratch, limits, meters).execute(Generations.generation(language, kind, List.of(),
                 files.entrySet().stream().map(e -> file(e.getKey(), e.getValue())).toList()));
     }
 
@@ -260,5 +267,76 @@ abstract class PolyglotContract {
                 test('phones home', async () => { await dns.lookup('example.com'); });
                 """));
         assertThat(r.getViolation()).as(r.getTests().toString()).isEqualTo(Violation.NETWORK);
+    }
+
+    /** More than the runtime alone needs, less than what the tests below touch (60 MiB). */
+    private static final long ALLOCATED_LOWER_BOUND = 50L * 1024 * 1024;
+
+    @Test
+    void pythonReportsCpuTimeAndPeakMemory() throws Exception {
+        ExecutionResult r = run(Language.PYTHON, ArtifactKind.LIBRARY_CODE, Map.of("test_busy.py", """
+                def test_busy():
+                    assert sum(i * i for i in range(3_000_000)) > 0
+
+                def test_allocates():
+                    block = bytearray(b"x") * (60 * 1024 * 1024)
+                    assert len(block) == 60 * 1024 * 1024
+                """));
+        assertMeasured(r, Language.PYTHON);
+    }
+
+    @Test
+    void javaReportsCpuTimeAndPeakMemory() throws Exception {
+        assumeJava();
+        ExecutionResult r = run(Language.JAVA, ArtifactKind.LIBRARY_CODE, Map.of("BusyTest.java", """
+                import java.util.Arrays;
+
+                public class BusyTest {
+                    public static void main(String[] args) {
+                        long sum = 0;
+                        for (long i = 0; i < 300_000_000L; i++) {
+                            sum += i * i ^ (sum >>> 3);
+                        }
+                        byte[] block = new byte[60 * 1024 * 1024];
+                        Arrays.fill(block, (byte) 1);
+                        if (sum == 42 || block[block.length - 1] != 1) {
+                            throw new AssertionError();
+                        }
+                    }
+                }
+                """));
+        assertMeasured(r, Language.JAVA);
+    }
+
+    @Test
+    void javascriptReportsCpuTimeAndPeakMemoryOfTheTestProcesses() throws Exception {
+        assumeNode();
+        ExecutionResult r = run(Language.JAVASCRIPT, ArtifactKind.LIBRARY_CODE, Map.of("busy.test.js", """
+                const test = require('node:test');
+                const assert = require('node:assert');
+                test('busy', () => {
+                  let sum = 0;
+                  for (let i = 0; i < 50_000_000; i++) { sum = (sum + i * i) % 1000003; }
+                  assert.ok(sum >= 0);
+                });
+                test('allocates', () => {
+                  const block = Buffer.alloc(60 * 1024 * 1024, 1);
+                  assert.strictEqual(block[block.length - 1], 1);
+                });
+                """));
+        assertMeasured(r, Language.JAVASCRIPT);
+    }
+
+    private void assertMeasured(ExecutionResult r, Language language) {
+        assertThat(r.getStatus()).as(r.getDetail() + r.getStderr() + r.getStdout()).isEqualTo(ExecutionStatus.PASSED);
+        assertThat(r.getCpuMillis()).isPositive();
+        assertThat(r.getPeakMemoryBytes()).isGreaterThan(ALLOCATED_LOWER_BOUND);
+        DistributionSummary cpu = meters.get("assay.sandbox.cpu").tag("backend", sandbox.backend())
+                .tag("language", language.name()).summary();
+        assertThat(cpu.count()).isEqualTo(1);
+        assertThat(cpu.totalAmount()).isEqualTo(r.getCpuMillis() / 1000.0);
+        DistributionSummary memory = meters.get("assay.sandbox.memory.peak").tag("backend", sandbox.backend())
+                .tag("language", language.name()).summary();
+        assertThat(memory.totalAmount()).isEqualTo((double) r.getPeakMemoryBytes());
     }
 }

@@ -19,6 +19,7 @@ import java.util.Map;
 public final class NodeRunner implements LanguageRunner {
     static final String REPORTER_RESOURCE = "/dev/assay/executor/node_reporter.mjs";
     static final String CHECK_RESOURCE = "/dev/assay/executor/node_check.mjs";
+    static final String USAGE_RESOURCE = "/dev/assay/executor/node_usage.cjs";
     /** Address space V8 needs beyond its heap. */
     static final long NODE_OVERHEAD_BYTES = 1024L * 1024 * 1024;
     private final Path node;
@@ -40,6 +41,7 @@ public final class NodeRunner implements LanguageRunner {
     public RunPlan plan(Workspace workspace, boolean dryRun, String marker, SandboxLimits limits) throws IOException {
         String reserved = LocalSandbox.WORKSPACE_DIR + "/" + Workspace.RESERVED_DIR + "/";
         long heapMb = Math.max(32, limits.memoryBytes() / (1024 * 1024));
+        workspace.writeReserved("node_usage.cjs", PythonRunner.resource(USAGE_RESOURCE));
         List<String> command;
         if (dryRun) {
             workspace.writeReserved("node_check.mjs", PythonRunner.resource(CHECK_RESOURCE));
@@ -50,8 +52,10 @@ public final class NodeRunner implements LanguageRunner {
             command = List.of(node.toString(), "--test", "--test-reporter=" + reserved + "node_reporter.mjs");
         }
         List<Path> toolchain = node.startsWith("/usr/") ? List.of() : List.of(node.getParent().getParent());
-        // NODE_OPTIONS reaches the per-file child processes the test runner starts, not only the runner.
-        return new RunPlan(command, toolchain, Map.of("NODE_OPTIONS", "--max-old-space-size=" + heapMb),
+        // NODE_OPTIONS reaches the per-file child processes the test runner starts, not only the runner: the heap
+        // limit and the preload that records each process's resource use for the report.
+        return new RunPlan(command, toolchain,
+                Map.of("NODE_OPTIONS", "--max-old-space-size=" + heapMb + " --require " + reserved + "node_usage.cjs"),
                 limits.withMemoryBytes(heapMb * 1024 * 1024 + NODE_OVERHEAD_BYTES));
     }
 }
