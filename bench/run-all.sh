@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Produces every figure of BENCHMARKS.md in one go, on a quiet machine: full HumanEval (164 problems, Python, Java,
-# JavaScript) and the pipeline runs (overhead, no-sandbox, 1/2/4 instances). Output: bench/target/results-<time>.txt.
+# JavaScript), the pipeline runs (overhead, no-sandbox, 1/2/4 instances) and context assembly over 10k files.
+# Output: bench/target/results-<time>.txt.
 # Usage (from the repository root, after ./assay build):  bench/run-all.sh [requests-per-pipeline-run]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,4 +23,5 @@ bench pipeline --requests 40 --interval PT2S
 bench pipeline --requests "$N" --no-sandbox --partitions 6 --instances 2
 bench pipeline --requests "$N" --no-sandbox --partitions 6 --instances 4
 bench pipeline --requests "$N" --partitions 6 --instances 2
+bench context --files 10000
 echo "results in $OUT"

@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ./assay bench humaneval} and {@code ./assay bench pipeline}. */
-@Command(name = "assay bench", mixinStandardHelpOptions = true, subcommands = {BenchMain.HumanEval.class, BenchMain.Pipeline.class},
+@Command(name = "assay bench", mixinStandardHelpOptions = true, subcommands = {BenchMain.HumanEval.class, BenchMain.Pipeline.class, ContextCommand.class},
         description = "Benchmarks on the embedded stack, each next to a plain reference measured in the same run.")
 public final class BenchMain {
 

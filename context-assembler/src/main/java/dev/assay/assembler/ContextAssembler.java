@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * every file before selection, so neither the selected files nor token counts ever see a secret value; the
  * request embedded in the context carries the redacted inline files too. Repository files (when the request names
  * a repository) are candidates for selection like inline ones but are not copied into the embedded request.
+ *
+ * <p>Every candidate file and the task are scanned for prompt injection ({@link InjectionDetector}); hits go to
+ * {@code injectionFlags} and the counter {@code assay.assembler.injection.flags}, and the files stay in as data.
  */
 public final class ContextAssembler implements StageHandler<AssayRequest> {
     public static final String SERVICE = "context-assembler";
@@ -40,6 +43,7 @@ public final class ContextAssembler implements StageHandler<AssayRequest> {
     private final Topics topics;
     private final RequestValidator validator;
     private final SecretRedactor redactor;
+    private final InjectionDetector injections;
     private final ContextSelector selector;
     private final Clock clock;
     private final MeterRegistry meters;
@@ -52,6 +56,7 @@ public final class ContextAssembler implements StageHandler<AssayRequest> {
         this.repositories = repositories;
         this.validator = new RequestValidator(config, repositories);
         this.redactor = new SecretRedactor();
+        this.injections = new InjectionDetector();
         this.selector = selector;
         this.clock = clock;
         this.meters = meters;
@@ -91,18 +96,28 @@ public final class ContextAssembler implements StageHandler<AssayRequest> {
         List<SourceFile> candidates = new ArrayList<>(redactedInline);
         candidates.addAll(redactAll(repositoryFiles.stream().filter(f -> !inlinePaths.contains(f.getPath())).toList(), redactions));
         AssayRequest cleanRequest = AssayRequest.newBuilder(request).setTask(task.content()).setFiles(redactedInline).build();
+        // Scanned after redaction, so a flag's line is a line of what the model would see. Files stay in as data.
+        InjectionDetector.Scan flags = scanForInjection(task.content(), candidates);
         ContextSelector.Selection selection = selector.select(cleanRequest, candidates);
         AssembledContext context = AssembledContext.newBuilder().setRequestId(id).setRequest(cleanRequest)
                 .setFiles(selection.files()).setOmittedPaths(selection.omittedPaths())
-                .setTotalTokens(selection.totalTokens()).setRedactions(redactions).setAssembledAt(now).build();
+                .setTotalTokens(selection.totalTokens()).setRedactions(redactions).setInjectionFlags(flags.findings())
+                .setAssembledAt(now).build();
         String detail = selection.files().size() + " files, " + selection.omittedPaths().size() + " omitted, "
-                + selection.totalTokens() + "/" + request.getTokenBudget() + " tokens, " + redactions.size() + " redactions"
+                + selection.totalTokens() + "/" + request.getTokenBudget() + " tokens, " + redactions.size() + " redactions, "
+                + flags.total() + " prompt-injection flags"
                 + (request.getRepository() == null ? "" : ", " + repositoryFiles.size() + " repository files read, "
                         + skippedRepositoryFiles + " skipped by limits");
         log.info("request {} assembled: {}", id, detail);
         count("assembled");
         Counter.builder("assay.assembler.redactions").description("Secrets redacted from request files")
                 .register(meters).increment(redactions.size());
+        Counter.builder("assay.assembler.injection.flags").description("Prompt-injection attempts flagged in request files and tasks")
+                .register(meters).increment(flags.total());
+        if (flags.total() > 0) {
+            log.warn("request {}: {} prompt-injection flags, first at {}:{}", id, flags.total(),
+                    flags.findings().getFirst().getPath(), flags.findings().getFirst().getLine());
+        }
         return List.of(
                 Emit.of(topics.auditEvents(), id, audit(id, AuditEventType.RECEIVED, "", now)),
                 Emit.of(topics.contexts(), id, context),
@@ -119,6 +134,13 @@ public final class ContextAssembler implements StageHandler<AssayRequest> {
                 .setAttempts(0).setReason(reason).setRiskLevel(RiskLevel.UNKNOWN).setCompletedAt(now).build();
         return List.of(Emit.of(topics.outcomes(), id, outcome),
                 Emit.of(topics.auditEvents(), id, audit(id, AuditEventType.REJECTED, reason, now)));
+    }
+
+    private InjectionDetector.Scan scanForInjection(String task, List<SourceFile> candidates) {
+        List<InjectionDetector.Text> texts = new ArrayList<>(candidates.size() + 1);
+        texts.add(new InjectionDetector.Text(TASK_PATH, task));
+        candidates.forEach(f -> texts.add(new InjectionDetector.Text(f.getPath(), f.getContent())));
+        return injections.scanAll(texts);
     }
 
     private List<SourceFile> redactAll(List<SourceFile> files, List<Redaction> redactions) {
