@@ -1,5 +1,9 @@
 package dev.assay.generator;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.assay.avro.SourceFile;
 import dev.assay.schemas.WorkspacePaths;
 import java.util.ArrayList;
@@ -18,6 +22,7 @@ import java.util.regex.Pattern;
  * ```
  * </pre>
  * ({@code file=} is accepted too, values may be quoted). Blocks without a path are explanation and ignored.
+ * A structured answer ({@link StructuredOutput}) goes through the same checks via {@link #parseStructured}.
  * The completion is untrusted input: every defect yields a {@link Result.Failed} with a reason, never an exception.
  *
  * <p>Write policy (what the model may write), checked by {@link WritePolicy}: when the request lists target paths,
@@ -28,6 +33,8 @@ import java.util.regex.Pattern;
 public final class CompletionParser {
     private static final Pattern OPEN = Pattern.compile("^ {0,3}(`{3,}|~{3,})(.*)$");
     private static final Pattern PATH_ATTR = Pattern.compile("(?:^|\\s)(?:path|file)\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)'|(\\S+))");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final int maxChars;
     private final int maxFiles;
@@ -78,18 +85,10 @@ public final class CompletionParser {
                         + path.map(p -> " for '" + printable(p) + "'").orElse("") + " (output truncated?)");
             }
             if (path.isPresent()) {
-                String p = path.get();
-                Optional<String> problem = WorkspacePaths.problem(p);
-                if (problem.isPresent()) {
-                    return new Result.Failed("unsafe path '" + printable(p) + "': " + problem.get());
-                }
-                if (files.containsKey(p)) {
-                    return new Result.Failed("path '" + printable(p) + "' is written twice");
-                }
                 String body = String.join("\n", lines.subList(start, end));
-                files.put(p, body.isEmpty() ? "" : body + "\n");
-                if (files.size() > maxFiles) {
-                    return new Result.Failed("the answer writes more than " + maxFiles + " files");
+                Optional<String> problem = add(files, path.get(), body.isEmpty() ? "" : body + "\n");
+                if (problem.isPresent()) {
+                    return new Result.Failed(problem.get());
                 }
             }
             i = end + 1;
@@ -97,6 +96,78 @@ public final class CompletionParser {
         if (files.isEmpty()) {
             return new Result.Failed("the answer contains no code block with a path= attribute");
         }
+        return finish(files, policy);
+    }
+
+    /** Parses a completion in its own format: fenced blocks, or the JSON of a structured answer. */
+    public Result parse(Completion completion, WritePolicy policy) {
+        return switch (completion.format()) {
+            case MARKDOWN -> parse(completion.text(), policy);
+            case FILES_JSON -> parseStructured(completion.text(), policy);
+        };
+    }
+
+    /**
+     * Parses a structured answer, {@code {"files":[{"path":..., "content":...}]}} ({@link StructuredOutput}), with the
+     * same checks as fenced blocks: size, safe and unique paths, file count, write policy.
+     */
+    public Result parseStructured(String json, WritePolicy policy) {
+        if (json == null || json.isBlank()) {
+            return new Result.Failed("the model returned an empty answer");
+        }
+        if (json.length() > maxChars) {
+            return new Result.Failed("the answer has " + json.length() + " characters, more than the cap of " + maxChars);
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            // Location only: the parser's message quotes the untrusted answer.
+            JsonLocation at = e.getLocation();
+            return new Result.Failed("the structured answer is not valid JSON"
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+        }
+        JsonNode list = root == null ? null : root.get("files");
+        if (list == null || !list.isArray()) {
+            return new Result.Failed("the structured answer has no \"files\" array");
+        }
+        Map<String, String> files = new LinkedHashMap<>();
+        int index = 0;
+        for (JsonNode file : list) {
+            JsonNode path = file.get("path");
+            JsonNode content = file.get("content");
+            if (path == null || !path.isTextual() || content == null || !content.isTextual()) {
+                return new Result.Failed("file " + index + " of the structured answer lacks a string \"path\" or \"content\"");
+            }
+            Optional<String> problem = add(files, path.asText(), content.asText());
+            if (problem.isPresent()) {
+                return new Result.Failed(problem.get());
+            }
+            index++;
+        }
+        if (files.isEmpty()) {
+            return new Result.Failed("the structured answer writes no file");
+        }
+        return finish(files, policy);
+    }
+
+    /** Adds one file after the checks shared by both formats; the reason when it must fail the answer. */
+    private Optional<String> add(Map<String, String> files, String path, String content) {
+        Optional<String> problem = WorkspacePaths.problem(path);
+        if (problem.isPresent()) {
+            return Optional.of("unsafe path '" + printable(path) + "': " + problem.get());
+        }
+        if (files.containsKey(path)) {
+            return Optional.of("path '" + printable(path) + "' is written twice");
+        }
+        files.put(path, content);
+        if (files.size() > maxFiles) {
+            return Optional.of("the answer writes more than " + maxFiles + " files");
+        }
+        return Optional.empty();
+    }
+
+    private static Result finish(Map<String, String> files, WritePolicy policy) {
         Optional<String> refused = policy.check(files.keySet());
         if (refused.isPresent()) {
             return new Result.Failed(refused.get());

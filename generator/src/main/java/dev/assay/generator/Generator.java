@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,15 +35,18 @@ public final class Generator {
     private final CompletionParser parser;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final TokenBudgets budgets;
 
+    /** @param budgets token budgets checked before, and charged after, every model call */
     public Generator(Topics topics, ModelProvider provider, PromptBuilder prompts, CompletionParser parser, Clock clock,
-            MeterRegistry meters) {
+            MeterRegistry meters, TokenBudgets budgets) {
         this.topics = topics;
         this.provider = provider;
         this.prompts = prompts;
         this.parser = parser;
         this.clock = clock;
         this.meters = meters;
+        this.budgets = budgets;
     }
 
     /** Handler for {@code topics.contexts()}: attempt 1. */
@@ -64,21 +68,33 @@ public final class Generator {
         Generation.Builder g = Generation.newBuilder().setRequestId(context.getRequestId()).setAttempt(prompt.attempt())
                 .setContext(context).setProvider(provider.name()).setModel(provider.model()).setScripted(provider.scripted())
                 .setTemplateVersion(prompt.templateVersion()).setFiles(List.<SourceFile>of()).setFailureReason(null);
+        String tenant = context.getRequest().getTenant();
         long start = System.nanoTime();
+        Optional<String> refused = budgets.refusal(context.getRequestId(), tenant);
+        if (refused.isPresent()) {
+            // Spent budgets fail the attempt without a model call; the verifier sees why.
+            g.setStatus(GenerationStatus.FAILED).setFailureReason(refused.get());
+        } else {
+            call(prompt, context, tenant, g);
+        }
+        long latencyMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        Generation generation = g.setLatencyMs(latencyMs).setGeneratedAt(clock.instant()).build();
+        record(generation, latencyMs);
+        return generation;
+    }
+
+    private void call(Prompt prompt, AssembledContext context, String tenant, Generation.Builder g) {
         try {
             Completion completion = provider.complete(prompt);
+            budgets.record(context.getRequestId(), tenant, (long) completion.tokensIn() + completion.tokensOut());
             g.setModel(completion.model()).setTokensIn(completion.tokensIn()).setTokensOut(completion.tokensOut());
-            switch (parser.parse(completion.text(), WritePolicy.forRequest(context.getRequest()))) {
+            switch (parser.parse(completion, WritePolicy.forRequest(context.getRequest()))) {
                 case CompletionParser.Result.Parsed parsed -> g.setStatus(GenerationStatus.OK).setFiles(parsed.files());
                 case CompletionParser.Result.Failed failed -> g.setStatus(GenerationStatus.FAILED).setFailureReason(failed.reason());
             }
         } catch (ModelProviderException e) {
             g.setStatus(GenerationStatus.FAILED).setFailureReason(e.getMessage());
         }
-        long latencyMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
-        Generation generation = g.setLatencyMs(latencyMs).setGeneratedAt(clock.instant()).build();
-        record(generation, latencyMs);
-        return generation;
     }
 
     private List<Emit<?>> emit(Generation generation) {

@@ -19,7 +19,8 @@ public final class GeneratorApp {
         ModelProvider provider = providerFor(config, ctx.config(), ctx.meters());
         Generator generator = new Generator(ctx.topics(), provider,
                 new PromptBuilder(config.promptVersion(), config),
-                new CompletionParser(config.maxOutputChars(), config.maxFiles()), Clock.systemUTC(), ctx.meters());
+                new CompletionParser(config.maxOutputChars(), config.maxFiles()), Clock.systemUTC(), ctx.meters(),
+                TokenBudgets.from(config, Clock.systemUTC(), ctx.meters()));
         StageLoop loop = StageLoop.builder(ctx.settings(), ctx.topics(), ctx.meters())
                 .on(ctx.topics().contexts(), generator::onContext)
                 .on(ctx.topics().fixRequests(), generator::onFixRequest)
@@ -66,11 +67,11 @@ public final class GeneratorApp {
             case ScriptedProvider.NAME -> new ScriptedProvider(config.scriptedDir());
             case OpenAiModel.NAME -> {
                 ProviderSettings settings = ProviderSettings.from(raw);
-                yield new ResilientProvider(new OpenAiModel(settings), settings, meters);
+                yield new ResilientProvider(new OpenAiModel(settings, config.structuredOutput()), settings, meters);
             }
             case AnthropicModel.NAME -> {
                 ProviderSettings settings = ProviderSettings.from(raw);
-                yield new ResilientProvider(new AnthropicModel(settings), settings, meters);
+                yield new ResilientProvider(new AnthropicModel(settings, config.structuredOutput()), settings, meters);
             }
             default -> throw new IllegalArgumentException("setting generator.provider has an unknown value '" + config.provider()
                     + "' (supported: scripted, openai, anthropic)");

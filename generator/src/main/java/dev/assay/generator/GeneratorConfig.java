@@ -3,6 +3,7 @@ package dev.assay.generator;
 import dev.assay.avro.Language;
 import dev.assay.runtime.AssayConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 
@@ -21,6 +22,13 @@ import java.util.Map;
  *   <li>{@code generator.dependencies.python|java|javascript}: allowed dependencies, as told to the model</li>
  *   <li>{@code generator.sandbox.limits}: the sandbox limits, as told to the model</li>
  *   <li>{@code generator.max.in.flight} (8): records handled in parallel, so at most this many model calls at once</li>
+ *   <li>{@code generator.budget.request.tokens} (200000): tokens in + out one request may spend over all its attempts,
+ *       0 = unlimited ({@link TokenBudgets}, tracked per instance)</li>
+ *   <li>{@code generator.budget.tenant.tokens} (0 = unlimited): tokens in + out one tenant may spend per window, per instance</li>
+ *   <li>{@code generator.budget.tenant.window} (PT1H): the tenant budget's rolling window, an ISO-8601 duration</li>
+ *   <li>{@code generator.structured.output} (false): ask the model for JSON files ({@link StructuredOutput}): OpenAI
+ *       {@code response_format} json_schema, Anthropic a forced tool call; off by default because local
+ *       OpenAI-compatible servers may not support it</li>
  * </ul>
  */
 public record GeneratorConfig(
@@ -32,7 +40,11 @@ public record GeneratorConfig(
         int maxFiles,
         Map<Language, String> dependencies,
         String sandboxLimits,
-        int maxInFlight) {
+        int maxInFlight,
+        long budgetRequestTokens,
+        long budgetTenantTokens,
+        Duration budgetTenantWindow,
+        boolean structuredOutput) {
 
     public GeneratorConfig {
         if (maxOutputTokens <= 0 || maxOutputChars <= 0 || maxFiles <= 0 || maxInFlight <= 0) {
@@ -56,7 +68,11 @@ public record GeneratorConfig(
                                 "Node.js built-in modules; node:test and node:assert for tests")),
                 config.string("generator.sandbox.limits", "a wall-clock timeout of about 30 s, 512 MiB of memory, "
                         + "a small number of threads, 1 MiB of output, a small writable working directory"),
-                config.integer("generator.max.in.flight", 8));
+                config.integer("generator.max.in.flight", 8),
+                config.longValue("generator.budget.request.tokens", 200_000),
+                config.longValue("generator.budget.tenant.tokens", 0),
+                Duration.parse(config.string("generator.budget.tenant.window", "PT1H")),
+                config.bool("generator.structured.output", false));
     }
 
     /** The dependency sentence for a language; the standard library only when none is configured. */

@@ -2,11 +2,13 @@ package dev.assay.generator;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.JsonValue;
 import com.openai.errors.OpenAIException;
 import com.openai.errors.OpenAIInvalidDataException;
 import com.openai.errors.OpenAIIoException;
 import com.openai.errors.OpenAIRetryableException;
 import com.openai.errors.OpenAIServiceException;
+import com.openai.models.ResponseFormatJsonSchema;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionMessage;
@@ -19,11 +21,21 @@ import java.time.Clock;
 public final class OpenAiModel implements RemoteModel {
     public static final String NAME = "openai";
     private static final int MAX_QUOTED = 200;
+    private static final ResponseFormatJsonSchema.JsonSchema RESPONSE_SCHEMA = responseSchema();
 
     private final OpenAIClient client;
     private final String model;
+    private final boolean structured;
 
     public OpenAiModel(ProviderSettings settings) {
+        this(settings, false);
+    }
+
+    /**
+     * @param structured ask for a strict {@code response_format} json_schema of {@link StructuredOutput} instead of
+     *     fenced blocks; local OpenAI-compatible servers may not support it
+     */
+    public OpenAiModel(ProviderSettings settings, boolean structured) {
         OpenAIOkHttpClient.Builder builder = OpenAIOkHttpClient.builder().apiKey(settings.apiKey().value())
                 .maxRetries(0).timeout(settings.timeout());
         if (settings.baseUrl() != null) {
@@ -31,6 +43,7 @@ public final class OpenAiModel implements RemoteModel {
         }
         this.client = builder.build();
         this.model = settings.model();
+        this.structured = structured;
     }
 
     @Override
@@ -45,12 +58,15 @@ public final class OpenAiModel implements RemoteModel {
 
     @Override
     public Completion call(Prompt prompt) {
-        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model(model)
+        ChatCompletionCreateParams.Builder params = ChatCompletionCreateParams.builder().model(model)
                 .addSystemMessage(prompt.system()).addUserMessage(prompt.user())
-                .maxCompletionTokens(prompt.maxOutputTokens()).build();
+                .maxCompletionTokens(prompt.maxOutputTokens());
+        if (structured) {
+            params.jsonSchemaResponseFormat(RESPONSE_SCHEMA);
+        }
         ChatCompletion completion;
         try {
-            completion = client.chat().completions().create(params);
+            completion = client.chat().completions().create(params.build());
         } catch (OpenAIServiceException e) {
             String code = e.code().or(e::type).map(c -> " (" + c + ")").orElse("");
             String message = NAME + " answered HTTP " + e.statusCode() + code;
@@ -80,11 +96,19 @@ public final class OpenAiModel implements RemoteModel {
             }
             int in = completion.usage().map(u -> (int) u.promptTokens()).orElse(0);
             int out = completion.usage().map(u -> (int) u.completionTokens()).orElse(0);
-            return new Completion(message.content().orElse(""), in, out, completion.model());
+            return new Completion(message.content().orElse(""), in, out, completion.model(),
+                    structured ? Completion.Format.FILES_JSON : Completion.Format.MARKDOWN);
         } catch (OpenAIInvalidDataException e) {
             // The SDK validates fields lazily: a missing required field surfaces here.
             throw ProviderCallException.fatal(NAME + " sent a malformed response", e);
         }
+    }
+
+    private static ResponseFormatJsonSchema.JsonSchema responseSchema() {
+        ResponseFormatJsonSchema.JsonSchema.Schema.Builder schema = ResponseFormatJsonSchema.JsonSchema.Schema.builder();
+        StructuredOutput.SCHEMA.forEach((k, v) -> schema.putAdditionalProperty(k, JsonValue.from(v)));
+        return ResponseFormatJsonSchema.JsonSchema.builder().name(StructuredOutput.TOOL)
+                .description(StructuredOutput.DESCRIPTION).strict(true).schema(schema.build()).build();
     }
 
     @Override

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 
 /**
  * Renders prompts from the versioned templates under {@code prompts/<version>/} on the class path:
- * {@code system.md}, {@code task.md} (attempt 1) and {@code fix.md} (later attempts). The version is recorded on
+ * {@code system.md} (or {@code system-structured.md} for structured output), {@code task.md} (attempt 1) and
+ * {@code fix.md} (later attempts). The version is recorded on
  * every Generation so a result can be traced to the exact wording that produced it; change wording in a new version.
  *
  * <p>Repository files, previous files and run feedback are wrapped in {@code <untrusted-file>} /
@@ -41,10 +42,15 @@ public final class PromptBuilder {
     private final String task;
     private final String fix;
 
+    /**
+     * With {@code generator.structured.output} the system message asks for the JSON of {@link StructuredOutput}
+     * ({@code system-structured.md}) and the recorded version is {@code <version>-structured}, so the wording
+     * behind each Generation stays traceable.
+     */
     public PromptBuilder(String version, GeneratorConfig config) {
-        this.version = version;
+        this.version = config.structuredOutput() ? version + "-structured" : version;
         this.config = config;
-        this.system = load(version, "system.md");
+        this.system = load(version, config.structuredOutput() ? "system-structured.md" : "system.md");
         this.task = load(version, "task.md");
         this.fix = load(version, "fix.md");
     }

@@ -32,7 +32,11 @@ class GeneratorTest {
     private Generator generator() {
         GeneratorConfig config = Fixtures.config(dir.toString());
         return new Generator(topics, new ScriptedProvider(dir), new PromptBuilder("v1", config), new CompletionParser(10_000, 10),
-                Clock.fixed(NOW, ZoneOffset.UTC), meters);
+                Clock.fixed(NOW, ZoneOffset.UTC), meters, unlimited());
+    }
+
+    private TokenBudgets unlimited() {
+        return new TokenBudgets(0, 0, java.time.Duration.ofHours(1), Clock.fixed(NOW, ZoneOffset.UTC), meters);
     }
 
     private FixRequest fix(int attempt) {
@@ -107,7 +111,7 @@ class GeneratorTest {
                     java.time.Duration.ofSeconds(1), 50, 10, java.time.Duration.ofSeconds(30));
             GeneratorConfig config = Fixtures.config(dir.toString());
             Generator generator = new Generator(topics, new ResilientProvider(new OpenAiModel(settings), settings, meters),
-                    new PromptBuilder("v1", config), new CompletionParser(10_000, 10), Clock.fixed(NOW, ZoneOffset.UTC), meters);
+                    new PromptBuilder("v1", config), new CompletionParser(10_000, 10), Clock.fixed(NOW, ZoneOffset.UTC), meters, unlimited());
 
             Generation g = (Generation) generator.onContext("req-1", Fixtures.context()).get(0).value();
 
@@ -123,6 +127,32 @@ class GeneratorTest {
             assertThat(meters.timer("assay.generator.model.latency", "provider", "openai").count()).isEqualTo(1);
             assertThat(meters.timer("assay.generator.provider.calls", "provider", "openai", "outcome", "ok").count()).isEqualTo(1);
             assertThat(server.requests().getFirst().body()).contains("Implement slugify(text)", "untrusted-file");
+        }
+    }
+
+    @Test
+    void aSpentRequestBudgetFailsTheNextAttemptWithoutCallingTheModel() throws Exception {
+        try (FakeModelServer server = new FakeModelServer()) {
+            server.then(FakeModelServer.Reply.json(200, OpenAiModelTest.completion("```python path=slug.py\nX = 1\n```\n", null)));
+            ProviderSettings settings = new ProviderSettings("gpt-test", server.url() + "/v1", new ProviderSettings.ApiKey("k"),
+                    java.time.Duration.ofSeconds(10), 1, java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(10),
+                    java.time.Duration.ofSeconds(1), 50, 10, java.time.Duration.ofSeconds(30));
+            GeneratorConfig config = Fixtures.config(dir.toString());
+            // The first call spends 321 + 45 tokens, more than the request's 300.
+            TokenBudgets budgets = new TokenBudgets(300, 0, java.time.Duration.ofHours(1), Clock.fixed(NOW, ZoneOffset.UTC), meters);
+            Generator generator = new Generator(topics, new ResilientProvider(new OpenAiModel(settings), settings, meters),
+                    new PromptBuilder("v1", config), new CompletionParser(10_000, 10), Clock.fixed(NOW, ZoneOffset.UTC), meters, budgets);
+
+            Generation first = (Generation) generator.onContext("req-1", Fixtures.context()).get(0).value();
+            Generation second = (Generation) generator.onFixRequest("req-1", fix(2)).get(0).value();
+
+            assertThat(first.getStatus()).isEqualTo(GenerationStatus.OK);
+            assertThat(second.getStatus()).isEqualTo(GenerationStatus.FAILED);
+            assertThat(second.getFailureReason())
+                    .isEqualTo("token budget exceeded: request req-1 has spent 366 of 300 tokens (generator.budget.request.tokens)");
+            assertThat(second.getTokensIn()).isZero();
+            assertThat(server.requests()).hasSize(1);
+            assertThat(meters.counter("assay.generator.budget.refusals", "scope", "request").count()).isEqualTo(1.0);
         }
     }
 
