@@ -29,10 +29,6 @@ public final class AnthropicModel implements RemoteModel {
     private final String model;
     private final boolean structured;
 
-    public AnthropicModel(ProviderSettings settings) {
-        this(settings, false);
-    }
-
     /** @param structured answer through a forced {@value StructuredOutput#TOOL} tool call instead of fenced blocks */
     public AnthropicModel(ProviderSettings settings, boolean structured) {
         AnthropicOkHttpClient.Builder builder = AnthropicOkHttpClient.builder().apiKey(settings.apiKey().value())

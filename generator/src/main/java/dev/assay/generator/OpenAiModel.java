@@ -27,10 +27,6 @@ public final class OpenAiModel implements RemoteModel {
     private final String model;
     private final boolean structured;
 
-    public OpenAiModel(ProviderSettings settings) {
-        this(settings, false);
-    }
-
     /**
      * @param structured ask for a strict {@code response_format} json_schema of {@link StructuredOutput} instead of
      *     fenced blocks; local OpenAI-compatible servers may not support it

@@ -47,7 +47,7 @@ class AnthropicModelTest {
     private ResilientProvider provider(Duration timeout, int window) {
         ProviderSettings settings = new ProviderSettings("claude-test", server.url(), new ProviderSettings.ApiKey("ant-test-key"),
                 timeout, 3, Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(5), 50, window, Duration.ofSeconds(60));
-        return new ResilientProvider(new AnthropicModel(settings), settings, meters);
+        return new ResilientProvider(new AnthropicModel(settings, false), settings, meters);
     }
 
     @Test

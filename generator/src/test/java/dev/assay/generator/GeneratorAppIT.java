@@ -18,19 +18,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,7 +60,7 @@ class GeneratorAppIT {
                             .setAttempt(2).setContext(context).setFeedback("test_basic failed").setRequestedAt(Instant.EPOCH).build()));
                 }
 
-                List<Generation> generations = read(broker, topics, 2);
+                List<Generation> generations = GenerationsTopic.read(broker, topics, 2, Duration.ofSeconds(60));
 
                 generations.sort(Comparator.comparingInt(Generation::getAttempt));
                 assertThat(generations).extracting(Generation::getAttempt).containsExactly(1, 2);
@@ -79,25 +74,5 @@ class GeneratorAppIT {
                 service.stop();
             }
         }
-    }
-
-    private static List<Generation> read(EmbeddedKafkaBroker broker, Topics topics, int expected) {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", broker.bootstrapServers());
-        props.put("group.id", "it-reader");
-        props.put("auto.offset.reset", "earliest");
-        props.put("isolation.level", "read_committed");
-        List<Generation> out = new ArrayList<>();
-        try (KafkaConsumer<String, Generation> consumer = new KafkaConsumer<>(props, Serdes.String().deserializer(),
-                topics.generations().valueSerde().deserializer())) {
-            consumer.subscribe(List.of(topics.generations().name()));
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
-                for (ConsumerRecord<String, Generation> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(r.value());
-                }
-                return out.size() >= expected;
-            });
-        }
-        return out;
     }
 }

@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,8 +33,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -134,7 +131,7 @@ class GeneratorLoadIT {
             MemberDescription after;
             try {
                 before = awaitMember(admin);
-                generations = read(broker, topics, CONTEXTS);
+                generations = GenerationsTopic.read(broker, topics, CONTEXTS, Duration.ofSeconds(45));
                 after = awaitMember(admin);
             } finally {
                 service.stop();
@@ -175,29 +172,5 @@ class GeneratorLoadIT {
             return group.members().size() == 1 && assigned.isPresent();
         });
         return member.getFirst();
-    }
-
-    /** Reads the generations topic until {@code expected} records, then once more to catch any duplicate. */
-    private static List<Generation> read(EmbeddedKafkaBroker broker, Topics topics, int expected) {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", broker.bootstrapServers());
-        props.put("group.id", "load-reader");
-        props.put("auto.offset.reset", "earliest");
-        props.put("isolation.level", "read_committed");
-        List<Generation> out = new ArrayList<>();
-        try (KafkaConsumer<String, Generation> consumer = new KafkaConsumer<>(props, Serdes.String().deserializer(),
-                topics.generations().valueSerde().deserializer())) {
-            consumer.subscribe(List.of(topics.generations().name()));
-            Awaitility.await().atMost(Duration.ofSeconds(45)).until(() -> {
-                for (ConsumerRecord<String, Generation> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(r.value());
-                }
-                return out.size() >= expected;
-            });
-            for (ConsumerRecord<String, Generation> r : consumer.poll(Duration.ofSeconds(1))) {
-                out.add(r.value());
-            }
-        }
-        return out;
     }
 }

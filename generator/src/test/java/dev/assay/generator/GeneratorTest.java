@@ -110,7 +110,7 @@ class GeneratorTest {
                     java.time.Duration.ofSeconds(10), 1, java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(10),
                     java.time.Duration.ofSeconds(1), 50, 10, java.time.Duration.ofSeconds(30));
             GeneratorConfig config = Fixtures.config(dir.toString());
-            Generator generator = new Generator(topics, new ResilientProvider(new OpenAiModel(settings), settings, meters),
+            Generator generator = new Generator(topics, new ResilientProvider(new OpenAiModel(settings, false), settings, meters),
                     new PromptBuilder("v1", config), new CompletionParser(10_000, 10), Clock.fixed(NOW, ZoneOffset.UTC), meters, unlimited());
 
             Generation g = (Generation) generator.onContext("req-1", Fixtures.context()).get(0).value();
@@ -140,7 +140,7 @@ class GeneratorTest {
             GeneratorConfig config = Fixtures.config(dir.toString());
             // The first call spends 321 + 45 tokens, more than the request's 300.
             TokenBudgets budgets = new TokenBudgets(300, 0, java.time.Duration.ofHours(1), Clock.fixed(NOW, ZoneOffset.UTC), meters);
-            Generator generator = new Generator(topics, new ResilientProvider(new OpenAiModel(settings), settings, meters),
+            Generator generator = new Generator(topics, new ResilientProvider(new OpenAiModel(settings, false), settings, meters),
                     new PromptBuilder("v1", config), new CompletionParser(10_000, 10), Clock.fixed(NOW, ZoneOffset.UTC), meters, budgets);
 
             Generation first = (Generation) generator.onContext("req-1", Fixtures.context()).get(0).value();

@@ -51,7 +51,7 @@ class OpenAiModelTest {
     private ResilientProvider provider(Duration timeout) {
         ProviderSettings settings = new ProviderSettings("gpt-test", server.url() + "/v1", new ProviderSettings.ApiKey("sk-test-key"),
                 timeout, 3, Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(5), 50, 10, Duration.ofSeconds(30));
-        last = new ResilientProvider(new OpenAiModel(settings), settings, meters);
+        last = new ResilientProvider(new OpenAiModel(settings, false), settings, meters);
         return last;
     }
 

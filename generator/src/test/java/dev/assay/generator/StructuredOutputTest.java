@@ -93,7 +93,7 @@ class StructuredOutputTest {
         server.then(Reply.json(200, OpenAiModelTest.completion("```python path=slug.py\nX = 1\n```\n", null)));
         ProviderSettings settings = settings(server.url() + "/v1");
 
-        Generation g = generate(new OpenAiModel(settings), settings);
+        Generation g = generate(new OpenAiModel(settings, false), settings);
 
         assertThat(g.getStatus()).isEqualTo(GenerationStatus.OK);
         assertThat(JSON.readTree(server.requests().getFirst().body()).has("response_format")).isFalse();
