@@ -55,6 +55,9 @@ final class SubmitCommand extends CliCommand {
     @Option(names = "--max-attempts", description = "Attempts the fix loop may take (default 3).")
     Integer maxAttempts;
 
+    @Option(names = "--candidates", description = "Candidates per attempt; the first that passes wins (default: the generator's).")
+    Integer candidates;
+
     @Option(names = "--dry-run", description = "Build and check the request(s) but do not send them.")
     boolean dryRun;
 
@@ -116,7 +119,7 @@ final class SubmitCommand extends CliCommand {
     /** The requests the arguments describe: files, or one built from the flags — never both. */
     List<AssayRequest> requests() throws IOException {
         boolean flags = task != null || language != null || kind != null || !files.isEmpty() || !targets.isEmpty()
-                || requestId != null || tenant != null || maxAttempts != null;
+                || requestId != null || tenant != null || maxAttempts != null || candidates != null;
         if (!requestFiles.isEmpty() && flags) {
             throw new IllegalArgumentException("give request files or --task and friends, not both");
         }
@@ -146,6 +149,9 @@ final class SubmitCommand extends CliCommand {
         node.put("artifactKind", (kind == null ? ArtifactKind.OTHER : kind).name());
         if (maxAttempts != null) {
             node.put("maxAttempts", maxAttempts);
+        }
+        if (candidates != null) {
+            node.put("candidates", candidates);
         }
         ArrayNode targetPaths = node.putArray("targetPaths");
         targets.forEach(targetPaths::add);

@@ -65,7 +65,7 @@ class AssayCliTest {
         Path test = Files.writeString(dir.resolve("test_x.py"), "def test_x():\n    assert True\n");
         SubmitCommand submit = new SubmitCommand();
         new CommandLine(submit).parseArgs("--id", "r1", "--task", "write x", "--language", "PYTHON", "--kind", "DB_QUERY",
-                "--file", test.toString(), "--target", "x.py", "--max-attempts", "2");
+                "--file", test.toString(), "--target", "x.py", "--max-attempts", "2", "--candidates", "3");
 
         AssayRequest request = submit.requests().getFirst();
 
@@ -73,6 +73,7 @@ class AssayCliTest {
         assertThat(request.getLanguage()).isEqualTo(Language.PYTHON);
         assertThat(request.getArtifactKind()).isEqualTo(ArtifactKind.DB_QUERY);
         assertThat(request.getMaxAttempts()).isEqualTo(2);
+        assertThat(request.getCandidates()).isEqualTo(3);
         assertThat(request.getTargetPaths()).containsExactly("x.py");
         assertThat(request.getFiles()).singleElement().satisfies(f -> {
             assertThat(f.getPath()).as("an absolute path becomes the file's name").isEqualTo("test_x.py");

@@ -87,7 +87,7 @@ final class Pages {
         if (a != null) {
             body.append("<section><h2>Risk</h2><p>").append(risk(a.riskLevel().name())).append(" score ").append(a.riskScore())
                     .append(", gate decision ").append(forHtml(a.decision().name())).append(" under policy ")
-                    .append(forHtml(a.policyVersion())).append(", attempt ").append(a.attempt()).append(", gated ")
+                    .append(forHtml(a.policyVersion())).append(", attempt ").append(a.attempt()).append(", candidate ").append(a.candidate()).append(", gated ")
                     .append(time(a.gatedAtMillis())).append("</p>").append(list(a.reasons())).append("</section>");
             body.append("<section><h2>Task</h2><p class=\"task\">").append(forHtml(a.task())).append("</p></section>");
             body.append("<section><h2>Generated files</h2>");

@@ -87,12 +87,12 @@ public record RequestView(String requestId, Approval approval, Result outcome, L
     }
 
     /** The gate's request for a decision, with the evidence a reviewer needs. */
-    public record Approval(int attempt, dev.assay.avro.RiskLevel riskLevel, int riskScore, GateDecision decision,
+    public record Approval(int attempt, int candidate, dev.assay.avro.RiskLevel riskLevel, int riskScore, GateDecision decision,
             List<String> reasons, String task, List<FileView> files, List<TestView> tests, List<FindingView> findings,
             String policyVersion, long gatedAtMillis) {
 
         static Approval of(ApprovalRequest r) {
-            return new Approval(r.getAttempt(), r.getRiskLevel(), r.getRiskScore(), r.getDecision(),
+            return new Approval(r.getAttempt(), r.getCandidate(), r.getRiskLevel(), r.getRiskScore(), r.getDecision(),
                     List.copyOf(r.getReasons()), r.getTask(),
                     r.getFiles().stream().map(f -> new FileView(f.getPath(), f.getContent())).toList(),
                     r.getTests().stream().map(t -> new TestView(t.getName(), t.getStatus().name(), t.getMessage(), t.getDurationMs())).toList(),

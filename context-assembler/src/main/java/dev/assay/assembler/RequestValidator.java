@@ -21,6 +21,8 @@ import java.util.Set;
 public final class RequestValidator {
     /** Upper bound of {@code maxAttempts}: each attempt is a model call and a sandbox run. */
     public static final int MAX_ATTEMPTS = 10;
+    /** Upper bound of {@code candidates}; the generator may allow fewer ({@code generator.candidates.max}). */
+    public static final int MAX_CANDIDATES = 10;
 
     private final AssemblerConfig config;
     private final RepositorySource repositories;
@@ -59,6 +61,10 @@ public final class RequestValidator {
         }
         if (request.getMaxAttempts() < 1 || request.getMaxAttempts() > MAX_ATTEMPTS) {
             problems.add("maxAttempts " + request.getMaxAttempts() + " is outside 1.." + MAX_ATTEMPTS);
+        }
+        Integer candidates = request.getCandidates();
+        if (candidates != null && (candidates < 1 || candidates > MAX_CANDIDATES)) {
+            problems.add("candidates " + candidates + " is outside 1.." + MAX_CANDIDATES);
         }
         if (request.getTokenBudget() < config.minTokenBudget() || request.getTokenBudget() > config.maxTokenBudget()) {
             problems.add("tokenBudget " + request.getTokenBudget() + " is outside " + config.minTokenBudget() + ".."

@@ -56,6 +56,20 @@ class RequestValidatorTest {
                 .containsExactly("maxAttempts " + attempts + " is outside 1..10");
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {0, -2, 11})
+    void rejectsCandidatesOutsideOneToTen(int candidates) {
+        assertThat(validator.validate("req-1", valid().setCandidates(candidates).build()))
+                .containsExactly("candidates " + candidates + " is outside 1..10");
+    }
+
+    @Test
+    void acceptsCandidatesInRangeOrUnset() {
+        assertThat(validator.validate("req-1", valid().setCandidates(null).build())).isEmpty();
+        assertThat(validator.validate("req-1", valid().setCandidates(1).build())).isEmpty();
+        assertThat(validator.validate("req-1", valid().setCandidates(10).build())).isEmpty();
+    }
+
     @Test
     void acceptsMaxAttemptsBounds() {
         assertThat(validator.validate("req-1", valid().setMaxAttempts(1).build())).isEmpty();

@@ -188,6 +188,7 @@ public final class DevMain {
                     ? watcher.heldForReview(id).map(a -> "HELD for human review (risk " + a.getRiskLevel() + ", " + a.getDecision()
                             + "): approve or reject it on the approval-decisions topic").orElse("NO OUTCOME")
                     : outcomes.getFirst().getStatus() + " after " + outcomes.getFirst().getAttempts() + " attempt(s)"
+                    + (outcomes.getFirst().getCandidate() > 0 ? ", candidate " + outcomes.getFirst().getCandidate() : "")
                     + (outcomes.size() > 1 ? " (" + outcomes.size() + " outcomes!)" : "");
             out.printf("  %-" + width + "s  %s%n  %-" + width + "s    %s%n", id, result, "", stages);
         }

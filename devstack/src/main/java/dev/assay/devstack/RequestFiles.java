@@ -28,7 +28,7 @@ import java.util.stream.Stream;
 public final class RequestFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FIELDS = Set.of("requestId", "tenant", "task", "language", "artifactKind",
-            "targetPaths", "files", "repository", "maxAttempts", "tokenBudget", "metadata");
+            "targetPaths", "files", "repository", "maxAttempts", "candidates", "tokenBudget", "metadata");
 
     private RequestFiles() {
     }
@@ -70,6 +70,7 @@ public final class RequestFiles {
                 .setArtifactKind(enumValue(ArtifactKind.class, "artifactKind", node.path("artifactKind").asText("OTHER")))
                 .setTargetPaths(strings(node.path("targetPaths")))
                 .setMaxAttempts(node.path("maxAttempts").asInt(3))
+                .setCandidates(node.hasNonNull("candidates") ? node.get("candidates").asInt() : null)
                 .setTokenBudget(node.path("tokenBudget").asInt(8000))
                 .setSubmittedAt(Instant.now());
         List<SourceFile> files = new ArrayList<>();

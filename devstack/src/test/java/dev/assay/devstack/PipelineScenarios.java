@@ -113,6 +113,18 @@ abstract class PipelineScenarios {
                 .extracting(Generation::getAttempt).containsExactly(1, 2);
         assertThat(readAll(topics.generations(), "ex-path-escape", 0)).as("no model call for an invalid request").isEmpty();
 
+        // Three candidates per attempt: all of attempt 1 fail, the closest feeds the fix, and a candidate of attempt 2 wins.
+        Outcome wordfreq = assertSingleOutcome("ex-wordfreq", OutcomeStatus.APPROVED, 2);
+        assertThat(wordfreq.getCandidate()).isEqualTo(1);
+        assertThat(wordfreq.getFiles()).singleElement().satisfies(f -> assertThat(f.getContent()).contains("-item[1], item[0]"));
+        assertThat(readAll(topics.generations(), "ex-wordfreq", 6)).extracting(g -> g.getAttempt() + "/" + g.getCandidate())
+                .containsExactlyInAnyOrder("1/1", "1/2", "1/3", "2/1", "2/2", "2/3");
+        assertThat(readAll(topics.fixRequests(), "ex-wordfreq", 1)).singleElement().satisfies(fix -> {
+            assertThat(fix.getCandidatesTried()).isEqualTo(3);
+            assertThat(fix.getFeedback()).contains("from candidate 2, the closest to passing").contains("test_breaks_ties_alphabetically");
+            assertThat(fix.getPreviousFiles()).singleElement().satisfies(f -> assertThat(f.getContent()).contains("[a-z]+"));
+        });
+
         // Every stage's events end up in one sealed hash chain per request, in order.
         List<AuditEvent> romanTrail = readAll(topics.audit(), "ex-roman", 12);
         assertThat(romanTrail).extracting(AuditEvent::getType).containsSubsequence(AuditEventType.RECEIVED,

@@ -103,7 +103,7 @@ public final class Executor {
                 result = run(generation, policy, runners.get(language));
             } catch (SandboxException | IOException e) {
                 // The verifier must still hear about this attempt; a dead letter would leave the request hanging.
-                log.error("request {} attempt {}: sandbox failure", generation.getRequestId(), generation.getAttempt(), e);
+                log.error("request {} {}: sandbox failure", generation.getRequestId(), attemptOf(generation), e);
                 result = finished(generation, policy, ExecutionStatus.ERROR, Violation.NONE, null, List.of(), "", "", false,
                         Duration.ZERO, "sandbox failure (" + sandbox.backend() + "): " + e.getMessage());
             } finally {
@@ -116,11 +116,15 @@ public final class Executor {
                 .tag("backend", sandbox.backend()).tag("language", language.name())
                 .tag("status", result.getStatus().name()).tag("violation", result.getViolation().name())
                 .register(meters).increment();
-        log.info("request {} attempt {}: {} ({} tests, violation {}, {} ms, {} ms CPU, {} KiB peak RSS) in {}",
-                generation.getRequestId(), generation.getAttempt(), result.getStatus(), result.getTests().size(),
+        log.info("request {} {}: {} ({} tests, violation {}, {} ms, {} ms CPU, {} KiB peak RSS) in {}",
+                generation.getRequestId(), attemptOf(generation), result.getStatus(), result.getTests().size(),
                 result.getViolation(), result.getDurationMs(), result.getCpuMillis(), result.getPeakMemoryBytes() / 1024,
                 sandbox.backend());
         return result;
+    }
+
+    private static String attemptOf(Generation generation) {
+        return SandboxRequest.Run.describe(generation.getAttempt(), generation.getCandidate());
     }
 
     /** Resource use of runs that measured it; runs without a report (killed, crashed, not run) would only add zeros. */
@@ -157,7 +161,8 @@ public final class Executor {
             Timer.Sample sample = Timer.start(meters);
             SandboxResult outcome = sandbox.run(new SandboxRequest(workspace.root(), plan.command(), plan.toolchain(),
                     plan.environment(), plan.limits(), marker,
-                    new SandboxRequest.Run(generation.getRequestId(), generation.getAttempt(), runner.language().name())));
+                    new SandboxRequest.Run(generation.getRequestId(), generation.getAttempt(), generation.getCandidate(),
+                            runner.language().name())));
             sample.stop(Timer.builder("assay.sandbox.duration").description("Wall-clock time of one sandboxed run")
                     .tag("backend", sandbox.backend()).tag("language", runner.language().name())
                     .publishPercentileHistogram().register(meters));

@@ -7,6 +7,7 @@ import dev.assay.avro.ArtifactKind;
 import dev.assay.avro.ExecutionPolicy;
 import dev.assay.avro.ExecutionResult;
 import dev.assay.avro.ExecutionStatus;
+import dev.assay.avro.Generation;
 import dev.assay.avro.Language;
 import dev.assay.avro.Violation;
 import dev.assay.executor.runner.PythonRunner;
@@ -36,6 +37,8 @@ class ExecutorPolicyTest {
     @TempDir
     Path scratch;
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    /** What the scripted sandbox was asked to run. */
+    private final List<SandboxRequest> sandboxRequests = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final Sandbox mustNotRun = new Sandbox() {
         @Override
@@ -122,6 +125,7 @@ class ExecutorPolicyTest {
 
             @Override
             public SandboxResult run(SandboxRequest request) {
+                sandboxRequests.add(request);
                 return outcome;
             }
         };
@@ -144,6 +148,28 @@ class ExecutorPolicyTest {
         var memory = meters.get("assay.sandbox.memory.peak").tag("backend", "scripted").tag("language", "PYTHON").summary();
         assertThat(memory.getId().getBaseUnit()).isEqualTo("bytes");
         assertThat(memory.max()).isEqualTo(52_428_800.0);
+    }
+
+    @Test
+    void aLaterCandidateRunsAsThatCandidateAndItsResultStillSaysWhichOfHowManyItWas() throws Exception {
+        Topics topics = Topics.create("t.", new InMemorySchemaRegistryClient(), true);
+        Generation generation = Generations.python(List.of(), List.of(file("test_a.py", "def test_a():\n    pass\n")));
+        generation.setCandidate(2);
+        generation.setCandidates(3);
+
+        ExecutionResult r = scripted(new SandboxResult(0, "", "", """
+                {"tests":[{"name":"test_a.py::test_a","status":"PASSED"}],"errors":[]}""",
+                false, false, false, Duration.ofSeconds(1), Violation.NONE)).execute(generation);
+
+        assertThat(r.getStatus()).isEqualTo(ExecutionStatus.PASSED);
+        assertThat(sandboxRequests).singleElement()
+                .satisfies(request -> assertThat(request.run()).isEqualTo(new SandboxRequest.Run("req-1", 1, 2, "PYTHON")));
+        // The verifier reads the candidate from the embedded generation, as it arrives over the wire.
+        byte[] bytes = topics.executions().valueSerde().serializer().serialize(topics.executions().name(), r);
+        Generation received = topics.executions().valueSerde().deserializer().deserialize(topics.executions().name(), bytes)
+                .getGeneration();
+        assertThat(received.getCandidate()).isEqualTo(2);
+        assertThat(received.getCandidates()).isEqualTo(3);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.assay.generator;
 
+import dev.assay.avro.AssayRequest;
 import dev.assay.avro.AssembledContext;
 import dev.assay.avro.AuditEvent;
 import dev.assay.avro.AuditEventType;
@@ -15,15 +16,25 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.ToIntFunction;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns an assembled context (attempt 1) or a fix request (attempt n) into a {@link Generation} plus an audit
- * GENERATED event. A provider failure or an unusable answer gives a FAILED generation with the reason, so the
- * verifier sees every attempt; only a bug (an unexpected exception) sends the input to the dead-letter topic.
+ * Turns an assembled context (attempt 1) or a fix request (attempt n) into one {@link Generation} per candidate, each
+ * with an audit GENERATED event. A provider failure or an unusable answer gives a FAILED generation with the reason,
+ * so the verifier sees every candidate; only a bug (an unexpected exception) sends the input to the dead-letter topic.
+ *
+ * <p>Several candidates of one attempt are generated in parallel on virtual threads; they are emitted together, in
+ * candidate order, once all have answered, so the input's offset is committed only with all of them.
  */
 public final class Generator {
     public static final String SERVICE = "generator";
@@ -36,10 +47,14 @@ public final class Generator {
     private final Clock clock;
     private final MeterRegistry meters;
     private final TokenBudgets budgets;
+    private final ToIntFunction<AssayRequest> candidatesFor;
 
-    /** @param budgets token budgets checked before, and charged after, every model call */
+    /**
+     * @param budgets token budgets checked before, and charged after, every model call
+     * @param candidatesFor how many candidates to generate for each attempt of a request
+     */
     public Generator(Topics topics, ModelProvider provider, PromptBuilder prompts, CompletionParser parser, Clock clock,
-            MeterRegistry meters, TokenBudgets budgets) {
+            MeterRegistry meters, TokenBudgets budgets, ToIntFunction<AssayRequest> candidatesFor) {
         this.topics = topics;
         this.provider = provider;
         this.prompts = prompts;
@@ -47,11 +62,12 @@ public final class Generator {
         this.clock = clock;
         this.meters = meters;
         this.budgets = budgets;
+        this.candidatesFor = candidatesFor;
     }
 
     /** Handler for {@code topics.contexts()}: attempt 1. */
     public List<Emit<?>> onContext(String key, AssembledContext context) {
-        return emit(generate(context, prompts.initial(context)));
+        return emit(generateCandidates(context, prompts.initial(context), 0));
     }
 
     /** Handler for {@code topics.fixRequests()}: attempt {@code fix.attempt}. */
@@ -60,17 +76,47 @@ public final class Generator {
             throw new IllegalArgumentException("fix request for " + fix.getRequestId() + " asks for attempt " + fix.getAttempt()
                     + "; fix attempts start at 2");
         }
-        return emit(generate(fix.getContext(), prompts.fix(fix)));
+        return emit(generateCandidates(fix.getContext(), prompts.fix(fix), fix.getTokensSpent()));
+    }
+
+    /**
+     * Every candidate of one attempt, in candidate order.
+     *
+     * @param tokensSpentBefore what the request spent on earlier attempts, over all generator instances
+     */
+    List<Generation> generateCandidates(AssembledContext context, Prompt prompt, long tokensSpentBefore) {
+        int candidates = candidatesFor.applyAsInt(context.getRequest());
+        if (candidates == 1) {
+            return List.of(generate(context, prompt, tokensSpentBefore));
+        }
+        List<Future<Generation>> calls;
+        try (ExecutorService parallel = Executors.newVirtualThreadPerTaskExecutor()) {
+            calls = IntStream.rangeClosed(1, candidates)
+                    .mapToObj(k -> parallel.submit(() -> generate(context, prompt.forCandidate(k, candidates), tokensSpentBefore)))
+                    .toList();
+        } // close() waits for every call
+        return calls.stream().map(Generator::candidateOf).toList();
+    }
+
+    private static Generation candidateOf(Future<Generation> call) {
+        return switch (call.state()) {
+            case SUCCESS -> call.resultNow();
+            // generate() turns provider and answer problems into FAILED generations; what reaches here is a bug.
+            case FAILED -> throw call.exceptionNow() instanceof RuntimeException bug ? bug
+                    : new IllegalStateException("candidate generation failed", call.exceptionNow());
+            default -> throw new CancellationException("candidate generation was cancelled: the service is stopping");
+        };
     }
 
     /** Calls the provider and parses its answer; never throws for a provider or answer problem. */
-    public Generation generate(AssembledContext context, Prompt prompt) {
+    private Generation generate(AssembledContext context, Prompt prompt, long tokensSpentBefore) {
         Generation.Builder g = Generation.newBuilder().setRequestId(context.getRequestId()).setAttempt(prompt.attempt())
+                .setCandidate(prompt.candidate()).setCandidates(prompt.candidates()).setTokensSpentBefore(tokensSpentBefore)
                 .setContext(context).setProvider(provider.name()).setModel(provider.model()).setScripted(provider.scripted())
                 .setTemplateVersion(prompt.templateVersion()).setFiles(List.<SourceFile>of()).setFailureReason(null);
         String tenant = context.getRequest().getTenant();
         long start = System.nanoTime();
-        Optional<String> refused = budgets.refusal(context.getRequestId(), tenant);
+        Optional<String> refused = budgets.refusal(context.getRequestId(), tenant, tokensSpentBefore);
         if (refused.isPresent()) {
             // Spent budgets fail the attempt without a model call; the verifier sees why.
             g.setStatus(GenerationStatus.FAILED).setFailureReason(refused.get());
@@ -97,20 +143,27 @@ public final class Generator {
         }
     }
 
-    private List<Emit<?>> emit(Generation generation) {
-        String id = generation.getRequestId();
-        String detail = generation.getStatus() == GenerationStatus.OK
-                ? generation.getFiles().size() + " files from " + generation.getProvider() + "/" + generation.getModel()
-                : "failed: " + generation.getFailureReason();
-        AuditEvent audit = AuditEvent.newBuilder().setRequestId(id).setType(AuditEventType.GENERATED).setService(SERVICE)
-                .setAttempt(generation.getAttempt()).setDetail(detail).setOccurredAt(generation.getGeneratedAt()).build();
-        return List.of(Emit.of(topics.generations(), id, generation), Emit.of(topics.auditEvents(), id, audit));
+    private List<Emit<?>> emit(List<Generation> generations) {
+        List<Emit<?>> out = new ArrayList<>(2 * generations.size());
+        for (Generation generation : generations) {
+            String id = generation.getRequestId();
+            String detail = (generation.getCandidates() > 1
+                    ? "candidate " + generation.getCandidate() + " of " + generation.getCandidates() + ": " : "")
+                    + (generation.getStatus() == GenerationStatus.OK
+                            ? generation.getFiles().size() + " files from " + generation.getProvider() + "/" + generation.getModel()
+                            : "failed: " + generation.getFailureReason());
+            AuditEvent audit = AuditEvent.newBuilder().setRequestId(id).setType(AuditEventType.GENERATED).setService(SERVICE)
+                    .setAttempt(generation.getAttempt()).setDetail(detail).setOccurredAt(generation.getGeneratedAt()).build();
+            out.add(Emit.of(topics.generations(), id, generation));
+            out.add(Emit.of(topics.auditEvents(), id, audit));
+        }
+        return out;
     }
 
     private void record(Generation g, long latencyMs) {
         String providerName = g.getProvider();
-        log.info("request {} attempt {}: generation {} ({} files, {} ms){}", g.getRequestId(), g.getAttempt(), g.getStatus(),
-                g.getFiles().size(), latencyMs, g.getFailureReason() == null ? "" : ": " + g.getFailureReason());
+        log.info("request {} attempt {} candidate {}/{}: generation {} ({} files, {} ms){}", g.getRequestId(), g.getAttempt(),
+                g.getCandidate(), g.getCandidates(), g.getStatus(), g.getFiles().size(), latencyMs, g.getFailureReason() == null ? "" : ": " + g.getFailureReason());
         Counter.builder("assay.generator.generations").tag("provider", providerName).tag("status", g.getStatus().name())
                 .description("Generations produced").register(meters).increment();
         Timer.builder("assay.generator.model.latency").tag("provider", providerName).description("Model call and parse time")

@@ -20,7 +20,7 @@ public final class GeneratorApp {
         Generator generator = new Generator(ctx.topics(), provider,
                 new PromptBuilder(config.promptVersion(), config),
                 new CompletionParser(config.maxOutputChars(), config.maxFiles()), Clock.systemUTC(), ctx.meters(),
-                TokenBudgets.from(config, Clock.systemUTC(), ctx.meters()));
+                TokenBudgets.from(config, Clock.systemUTC(), ctx.meters()), config::candidatesFor);
         StageLoop loop = StageLoop.builder(ctx.settings(), ctx.topics(), ctx.meters())
                 .on(ctx.topics().contexts(), generator::onContext)
                 .on(ctx.topics().fixRequests(), generator::onFixRequest)
@@ -61,10 +61,15 @@ public final class GeneratorApp {
         }
     }
 
-    /** The provider named by {@code generator.provider}; network providers read {@link ProviderSettings}. */
+    /**
+     * The provider named by {@code generator.provider}; network providers read {@link ProviderSettings}. With
+     * {@code generator.record.dir} it is wrapped in a {@link RecordingProvider}, outside the retries, so each recording
+     * is the answer the generation got.
+     */
     static ModelProvider providerFor(GeneratorConfig config, AssayConfig raw, MeterRegistry meters) {
-        return switch (config.provider()) {
+        ModelProvider provider = switch (config.provider()) {
             case ScriptedProvider.NAME -> new ScriptedProvider(config.scriptedDir());
+            case ReplayProvider.NAME -> new ReplayProvider(config.replayDir());
             case OpenAiModel.NAME -> {
                 ProviderSettings settings = ProviderSettings.from(raw);
                 yield new ResilientProvider(new OpenAiModel(settings, config.structuredOutput()), settings, meters);
@@ -74,8 +79,9 @@ public final class GeneratorApp {
                 yield new ResilientProvider(new AnthropicModel(settings, config.structuredOutput()), settings, meters);
             }
             default -> throw new IllegalArgumentException("setting generator.provider has an unknown value '" + config.provider()
-                    + "' (supported: scripted, openai, anthropic)");
+                    + "' (supported: scripted, openai, anthropic, replay)");
         };
+        return config.recordDir() == null ? provider : new RecordingProvider(provider, config.recordDir());
     }
 
     public static void main(String[] args) {

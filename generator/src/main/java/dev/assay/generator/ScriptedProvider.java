@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Canned completions for demos and tests, never a model: {@code <dir>/<requestId>.attempt-<n>.md} answers attempt n.
- * When that file is missing the highest-numbered attempt file below n answers (so one file can serve every retry);
+ * Canned completions for demos and tests, never a model: {@code <dir>/<requestId>.attempt-<n>.md} answers attempt n,
+ * and {@code <dir>/<requestId>.attempt-<n>.candidate-<k>.md}, when present, answers candidate k of attempt n. When
+ * neither exists the highest-numbered attempt file below n answers (so one file can serve every retry and candidate);
  * when there is none the call fails. Every generation from here is marked {@code scripted=true}.
  */
 public final class ScriptedProvider implements ModelProvider {
@@ -48,7 +49,8 @@ public final class ScriptedProvider implements ModelProvider {
             throw new ModelProviderException("no scripted completion for request " + id + " attempt " + attempt
                     + " (request id is not usable as a file name)");
         }
-        Path file = findFile(id, attempt).orElseThrow(() ->
+        Path candidateFile = dir.resolve(id + ".attempt-" + attempt + ".candidate-" + prompt.candidate() + ".md");
+        Path file = Files.isRegularFile(candidateFile) ? candidateFile : findFile(id, attempt).orElseThrow(() ->
                 new ModelProviderException("no scripted completion for request " + id + " attempt " + attempt));
         try {
             return new Completion(Files.readString(file, StandardCharsets.UTF_8), 0, 0, NAME);

@@ -16,8 +16,10 @@ import java.util.Optional;
  * Token budgets for cost control: a per-request cap on the tokens (in + out) all attempts of one request may spend,
  * and a per-tenant cap over a rolling window. Checked before each model call; the spend of each call is recorded after it.
  *
- * <p>State is in memory and <b>per generator instance</b>: with several instances each enforces its own share, and a
- * restart forgets past spend (the schemas carry no spend so far on a fix request). The check happens before the call
+ * <p>The request budget counts what the request spent on earlier attempts anywhere: a fix request carries that total
+ * ({@code FixRequest.tokensSpent}, summed by the verifier over every candidate it judged), so a fix attempt handled by
+ * another instance, or after a restart, is held to the same cap. The tenant budget is in memory and <b>per generator
+ * instance</b>: with several instances each enforces its own share, and a restart forgets it. The check happens before the call
  * and the spend is only known after it, so calls already in flight for one tenant can overshoot its cap by at most
  * {@code generator.max.in.flight} calls. Request entries idle longer than {@link #REQUEST_IDLE} are dropped so the map
  * stays bounded; a fix loop pausing that long for a human approval starts over with a fresh request budget.
@@ -73,14 +75,20 @@ public final class TokenBudgets {
                 .description("Model calls refused because a token budget was spent").register(meters);
     }
 
-    /** Why a model call for this request must not be made, or empty when both budgets allow it. Counts a refusal. */
-    public synchronized Optional<String> refusal(String requestId, String tenant) {
+    /**
+     * Why a model call for this request must not be made, or empty when both budgets allow it. Counts a refusal.
+     *
+     * @param spentOnEarlierAttempts the request's spend on earlier attempts as the fix request reported it (0 for attempt 1)
+     */
+    public synchronized Optional<String> refusal(String requestId, String tenant, long spentOnEarlierAttempts) {
         Instant now = clock.instant();
         sweep(now);
-        RequestSpend spent = requests.get(requestId);
-        if (requestTokens > 0 && spent != null && spent.tokens >= requestTokens) {
+        RequestSpend local = requests.get(requestId);
+        // This instance may have seen only some attempts, or only this one's candidates: the larger figure is the truer one.
+        long spent = Math.max(local == null ? 0 : local.tokens, spentOnEarlierAttempts);
+        if (requestTokens > 0 && spent >= requestTokens) {
             requestRefusals.increment();
-            return Optional.of("token budget exceeded: request " + requestId + " has spent " + spent.tokens + " of "
+            return Optional.of("token budget exceeded: request " + requestId + " has spent " + spent + " of "
                     + requestTokens + " tokens (generator.budget.request.tokens)");
         }
         if (tenantTokens > 0) {

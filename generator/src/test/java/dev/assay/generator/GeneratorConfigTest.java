@@ -22,6 +22,21 @@ class GeneratorConfigTest {
     }
 
     @Test
+    void candidatesDefaultToOneAndMustNotExceedTheirMaximum() {
+        GeneratorConfig defaults = GeneratorConfig.from(AssayConfig.of(Map.of("generator.scripted.dir", "/s")));
+        assertThat(defaults.candidates()).isEqualTo(1);
+        assertThat(defaults.candidatesMax()).isEqualTo(4);
+        GeneratorConfig three = GeneratorConfig.from(AssayConfig.of(Map.of("generator.scripted.dir", "/s",
+                "generator.candidates", "3")));
+        assertThat(three.candidatesFor(Fixtures.request().build())).isEqualTo(3);
+        assertThat(three.candidatesFor(Fixtures.request().setCandidates(2).build())).as("the request's own number").isEqualTo(2);
+        assertThatThrownBy(() -> GeneratorConfig.from(AssayConfig.of(Map.of("generator.scripted.dir", "/s",
+                "generator.candidates", "5")))).hasMessageContaining("generator.candidates must be between 1 and generator.candidates.max");
+        assertThatThrownBy(() -> GeneratorConfig.from(AssayConfig.of(Map.of("generator.scripted.dir", "/s",
+                "generator.candidates", "0")))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void networkProvidersNeedModelAndKeyAndAreWrappedInTheResiliencePolicy() {
         AssayConfig raw = AssayConfig.of(Map.of("generator.provider", "anthropic", "generator.model", "claude-test",
                 "generator.api.key", "k-123", "generator.base.url", "http://127.0.0.1:9"));
@@ -40,6 +55,45 @@ class GeneratorConfigTest {
     @Test
     void unknownProviderIsRefusedWithTheKeyName() {
         GeneratorConfig config = GeneratorConfig.from(AssayConfig.of(Map.of("generator.provider", "magic")));
-        assertThatThrownBy(() -> GeneratorApp.providerFor(config, AssayConfig.of(Map.of()), new SimpleMeterRegistry())).hasMessageContaining("generator.provider").hasMessageContaining("magic");
+        assertThatThrownBy(() -> GeneratorApp.providerFor(config, AssayConfig.of(Map.of()), new SimpleMeterRegistry()))
+                .hasMessageContaining("generator.provider").hasMessageContaining("magic").hasMessageContaining("replay");
+    }
+
+    @Test
+    void replayProviderNeedsItsDirectoryAndAnswersFromIt() {
+        assertThatThrownBy(() -> GeneratorConfig.from(AssayConfig.of(Map.of("generator.provider", "replay"))))
+                .hasMessageContaining("generator.replay.dir");
+
+        AssayConfig raw = AssayConfig.of(Map.of("generator.provider", "replay", "generator.replay.dir", "/srv/recordings"));
+        GeneratorConfig config = GeneratorConfig.from(raw);
+        assertThat(config.replayDir()).isEqualTo(Path.of("/srv/recordings"));
+        assertThat(config.scriptedDir()).isNull();
+        assertThat(config.recordDir()).isNull();
+        ModelProvider provider = GeneratorApp.providerFor(config, raw, new SimpleMeterRegistry());
+        assertThat(provider).isInstanceOf(ReplayProvider.class);
+        assertThat(provider.name()).isEqualTo("replay");
+        assertThat(provider.scripted()).isFalse();
+    }
+
+    @Test
+    void recordDirectoryWrapsTheResilientProviderSoTheFinalAnswerIsRecorded() {
+        AssayConfig raw = AssayConfig.of(Map.of("generator.provider", "openai", "generator.model", "gpt-test",
+                "generator.api.key", "k-123", "generator.record.dir", "/srv/recordings"));
+        GeneratorConfig config = GeneratorConfig.from(raw);
+        assertThat(config.recordDir()).isEqualTo(Path.of("/srv/recordings"));
+        assertThat(config.replayDir()).isNull();
+
+        try (ModelProvider provider = GeneratorApp.providerFor(config, raw, new SimpleMeterRegistry())) {
+            assertThat(provider).isInstanceOf(RecordingProvider.class);
+            assertThat(provider).extracting("provider").isInstanceOf(ResilientProvider.class);
+            assertThat(provider.name()).isEqualTo("openai");
+            assertThat(provider.model()).isEqualTo("gpt-test");
+        }
+    }
+
+    @Test
+    void theScriptedProviderIsNotRecordedAsIfAModelHadAnswered() {
+        assertThatThrownBy(() -> GeneratorConfig.from(AssayConfig.of(Map.of("generator.scripted.dir", "/srv/scripts",
+                "generator.record.dir", "/srv/recordings")))).hasMessageContaining("generator.record.dir").hasMessageContaining("scripted");
     }
 }

@@ -4,6 +4,7 @@ import dev.assay.schemas.registry.InMemorySchemaRegistryClient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.assay.avro.AssayRequest;
 import dev.assay.avro.AuditEvent;
 import dev.assay.avro.AuditEventType;
 import dev.assay.avro.FixRequest;
@@ -32,7 +33,7 @@ class GeneratorTest {
     private Generator generator() {
         GeneratorConfig config = Fixtures.config(dir.toString());
         return new Generator(topics, new ScriptedProvider(dir), new PromptBuilder("v1", config), new CompletionParser(10_000, 10),
-                Clock.fixed(NOW, ZoneOffset.UTC), meters, unlimited());
+                Clock.fixed(NOW, ZoneOffset.UTC), meters, unlimited(), config::candidatesFor);
     }
 
     private TokenBudgets unlimited() {
@@ -111,7 +112,7 @@ class GeneratorTest {
                     java.time.Duration.ofSeconds(1), 50, 10, java.time.Duration.ofSeconds(30));
             GeneratorConfig config = Fixtures.config(dir.toString());
             Generator generator = new Generator(topics, new ResilientProvider(new OpenAiModel(settings, false), settings, meters),
-                    new PromptBuilder("v1", config), new CompletionParser(10_000, 10), Clock.fixed(NOW, ZoneOffset.UTC), meters, unlimited());
+                    new PromptBuilder("v1", config), new CompletionParser(10_000, 10), Clock.fixed(NOW, ZoneOffset.UTC), meters, unlimited(), config::candidatesFor);
 
             Generation g = (Generation) generator.onContext("req-1", Fixtures.context()).get(0).value();
 
@@ -141,7 +142,7 @@ class GeneratorTest {
             // The first call spends 321 + 45 tokens, more than the request's 300.
             TokenBudgets budgets = new TokenBudgets(300, 0, java.time.Duration.ofHours(1), Clock.fixed(NOW, ZoneOffset.UTC), meters);
             Generator generator = new Generator(topics, new ResilientProvider(new OpenAiModel(settings, false), settings, meters),
-                    new PromptBuilder("v1", config), new CompletionParser(10_000, 10), Clock.fixed(NOW, ZoneOffset.UTC), meters, budgets);
+                    new PromptBuilder("v1", config), new CompletionParser(10_000, 10), Clock.fixed(NOW, ZoneOffset.UTC), meters, budgets, config::candidatesFor);
 
             Generation first = (Generation) generator.onContext("req-1", Fixtures.context()).get(0).value();
             Generation second = (Generation) generator.onFixRequest("req-1", fix(2)).get(0).value();
@@ -154,6 +155,63 @@ class GeneratorTest {
             assertThat(server.requests()).hasSize(1);
             assertThat(meters.counter("assay.generator.budget.refusals", "scope", "request").count()).isEqualTo(1.0);
         }
+    }
+
+    @Test
+    void aRequestAskingForCandidatesGetsThatManyGenerationsEachWithItsOwnAnswer() throws Exception {
+        Files.writeString(dir.resolve("req-1.attempt-1.md"), "```python path=slug.py\nX = 'shared'\n```\n");
+        Files.writeString(dir.resolve("req-1.attempt-1.candidate-2.md"), "```python path=slug.py\nX = 'second'\n```\n");
+        Files.writeString(dir.resolve("req-1.attempt-1.candidate-3.md"), "no files here");
+        AssayRequest request = Fixtures.request().setCandidates(3).build();
+
+        List<Emit<?>> out = generator().onContext("req-1", Fixtures.context(request, List.of()));
+
+        assertThat(out).extracting(e -> e.topic().name()).containsExactly("assay.generations", "assay.audit-events",
+                "assay.generations", "assay.audit-events", "assay.generations", "assay.audit-events");
+        List<Generation> generations = out.stream().map(Emit::value).filter(Generation.class::isInstance)
+                .map(Generation.class::cast).toList();
+        assertThat(generations).extracting(Generation::getCandidate).containsExactly(1, 2, 3);
+        assertThat(generations).allSatisfy(g -> {
+            assertThat(g.getCandidates()).isEqualTo(3);
+            assertThat(g.getAttempt()).isEqualTo(1);
+        });
+        assertThat(generations).extracting(g -> g.getFiles().isEmpty() ? "" : g.getFiles().get(0).getContent())
+                .containsExactly("X = 'shared'\n", "X = 'second'\n", "");
+        assertThat(generations.get(2).getStatus()).isEqualTo(GenerationStatus.FAILED);
+        assertThat(out).map(Emit::value).filteredOn(AuditEvent.class::isInstance).map(e -> ((AuditEvent) e).getDetail())
+                .containsExactly("candidate 1 of 3: 1 files from scripted/scripted", "candidate 2 of 3: 1 files from scripted/scripted",
+                        "candidate 3 of 3: failed: the answer contains no code block with a path= attribute");
+    }
+
+    @Test
+    void aRequestAskingForMoreCandidatesThanAllowedGetsTheMaximum() throws Exception {
+        Files.writeString(dir.resolve("req-1.attempt-1.md"), "```python path=slug.py\nX = 1\n```\n");
+        AssayRequest greedy = Fixtures.request().setCandidates(50).build();
+
+        List<Emit<?>> out = generator().onContext("req-1", Fixtures.context(greedy, List.of()));
+
+        assertThat(out).map(Emit::value).filteredOn(Generation.class::isInstance).map(g -> ((Generation) g).getCandidate())
+                .containsExactly(1, 2, 3, 4);
+        assertThat(Fixtures.config("/x").candidatesFor(Fixtures.request().setCandidates(0).build())).isEqualTo(1);
+        assertThat(Fixtures.config("/x").candidatesFor(Fixtures.request().build())).as("the configured default").isEqualTo(1);
+    }
+
+    @Test
+    void aFixRequestCarriesTheRequestsSpendIntoTheGenerationAndTheBudget() throws Exception {
+        Files.writeString(dir.resolve("req-1.attempt-1.md"), "```python path=slug.py\nX = 1\n```\n");
+        GeneratorConfig config = Fixtures.config(dir.toString());
+        TokenBudgets budgets = new TokenBudgets(1000, 0, java.time.Duration.ofHours(1), Clock.fixed(NOW, ZoneOffset.UTC), meters);
+        Generator generator = new Generator(topics, new ScriptedProvider(dir), new PromptBuilder("v1", config),
+                new CompletionParser(10_000, 10), Clock.fixed(NOW, ZoneOffset.UTC), meters, budgets, config::candidatesFor);
+        FixRequest.Builder fix = FixRequest.newBuilder(fix(2));
+
+        Generation within = (Generation) generator.onFixRequest("req-1", fix.setTokensSpent(999).build()).get(0).value();
+        Generation over = (Generation) generator.onFixRequest("req-1", fix.setAttempt(3).setTokensSpent(1000).build()).get(0).value();
+
+        assertThat(within.getStatus()).isEqualTo(GenerationStatus.OK);
+        assertThat(within.getTokensSpentBefore()).isEqualTo(999);
+        assertThat(over.getStatus()).as("spent on other instances, so refused here too").isEqualTo(GenerationStatus.FAILED);
+        assertThat(over.getFailureReason()).contains("has spent 1000 of 1000 tokens");
     }
 
     @Test

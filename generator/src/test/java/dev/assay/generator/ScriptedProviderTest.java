@@ -43,6 +43,21 @@ class ScriptedProviderTest {
     }
 
     @Test
+    void aCandidateFileAnswersItsCandidateAndTheAttemptFileTheOthers() throws Exception {
+        Files.writeString(dir.resolve("req-1.attempt-1.md"), "any candidate");
+        Files.writeString(dir.resolve("req-1.attempt-1.candidate-2.md"), "second candidate");
+        Files.writeString(dir.resolve("req-1.attempt-2.candidate-1.md"), "attempt 2, first candidate");
+        ScriptedProvider provider = new ScriptedProvider(dir);
+
+        assertThat(provider.complete(prompt("req-1", 1).forCandidate(1, 3)).text()).isEqualTo("any candidate");
+        assertThat(provider.complete(prompt("req-1", 1).forCandidate(2, 3)).text()).isEqualTo("second candidate");
+        assertThat(provider.complete(prompt("req-1", 1).forCandidate(3, 3)).text()).isEqualTo("any candidate");
+        assertThat(provider.complete(prompt("req-1", 2).forCandidate(1, 2)).text()).isEqualTo("attempt 2, first candidate");
+        assertThat(provider.complete(prompt("req-1", 2).forCandidate(2, 2)).text())
+                .as("no file for this attempt and candidate: the earlier attempt's file answers").isEqualTo("any candidate");
+    }
+
+    @Test
     void failsWhenNoAttemptFileIsAtOrBelowTheAttempt() throws Exception {
         Files.writeString(dir.resolve("req-1.attempt-3.md"), "third");
         ScriptedProvider provider = new ScriptedProvider(dir);

@@ -50,7 +50,7 @@ class StructuredOutputTest {
         try (ResilientProvider provider = new ResilientProvider(model, settings, meters)) {
             Generator generator = new Generator(Topics.create("t.", new InMemorySchemaRegistryClient(), true), provider,
                     new PromptBuilder("v1", config), parser, Clock.systemUTC(), meters,
-                    new TokenBudgets(0, 0, Duration.ofHours(1), Clock.systemUTC(), meters));
+                    new TokenBudgets(0, 0, Duration.ofHours(1), Clock.systemUTC(), meters), config::candidatesFor);
             return (Generation) generator.onContext("req-1", Fixtures.context()).get(0).value();
         }
     }

@@ -53,16 +53,28 @@ class TokenBudgetsTest {
     void aRequestIsRefusedOnceItsAttemptsHaveSpentItsBudget() {
         TokenBudgets budgets = new TokenBudgets(1000, 0, Duration.ofHours(1), clock, meters);
 
-        assertThat(budgets.refusal("r1", "t")).isEmpty();
+        assertThat(budgets.refusal("r1", "t", 0)).isEmpty();
         budgets.record("r1", "t", 600);
-        assertThat(budgets.refusal("r1", "t")).isEmpty();
+        assertThat(budgets.refusal("r1", "t", 0)).isEmpty();
         budgets.record("r1", "t", 400);
 
-        assertThat(budgets.refusal("r1", "t")).contains(
+        assertThat(budgets.refusal("r1", "t", 0)).contains(
                 "token budget exceeded: request r1 has spent 1000 of 1000 tokens (generator.budget.request.tokens)");
-        assertThat(budgets.refusal("r2", "t")).as("other requests keep their own budget").isEmpty();
+        assertThat(budgets.refusal("r2", "t", 0)).as("other requests keep their own budget").isEmpty();
         assertThat(refusals("request")).isEqualTo(1.0);
         assertThat(refusals("tenant")).isZero();
+    }
+
+    @Test
+    void aFixRequestsReportedSpendCountsEvenWhenThisInstanceSawNoEarlierAttempt() {
+        TokenBudgets freshInstance = new TokenBudgets(1000, 0, Duration.ofHours(1), clock, meters);
+
+        assertThat(freshInstance.refusal("r1", "t", 999)).isEmpty();
+        assertThat(freshInstance.refusal("r1", "t", 1000)).contains(
+                "token budget exceeded: request r1 has spent 1000 of 1000 tokens (generator.budget.request.tokens)");
+        freshInstance.record("r1", "t", 1200);
+        assertThat(freshInstance.refusal("r1", "t", 300)).as("the larger of local and reported spend counts")
+                .hasValueSatisfying(reason -> assertThat(reason).contains("has spent 1200 of 1000"));
     }
 
     @Test
@@ -72,22 +84,22 @@ class TokenBudgetsTest {
         clock.advance(Duration.ofMinutes(30));
         budgets.record("r2", "acme", 300);
 
-        assertThat(budgets.refusal("r3", "acme")).hasValueSatisfying(reason -> assertThat(reason)
+        assertThat(budgets.refusal("r3", "acme", 0)).hasValueSatisfying(reason -> assertThat(reason)
                 .isEqualTo("token budget exceeded: tenant acme has spent 1000 of 1000 tokens in the last PT1H "
                         + "(generator.budget.tenant.tokens)"));
-        assertThat(budgets.refusal("r3", "other")).isEmpty();
+        assertThat(budgets.refusal("r3", "other", 0)).isEmpty();
         assertThat(refusals("tenant")).isEqualTo(1.0);
 
         clock.advance(Duration.ofMinutes(31));
         assertThat(budgets.tenantSpend("acme")).isEqualTo(300);
-        assertThat(budgets.refusal("r3", "acme")).isEmpty();
+        assertThat(budgets.refusal("r3", "acme", 0)).isEmpty();
     }
 
     @Test
     void zeroMeansUnlimited() {
         TokenBudgets budgets = new TokenBudgets(0, 0, Duration.ofHours(1), clock, meters);
         budgets.record("r1", "t", Long.MAX_VALUE / 2);
-        assertThat(budgets.refusal("r1", "t")).isEmpty();
+        assertThat(budgets.refusal("r1", "t", 0)).isEmpty();
     }
 
     @Test
@@ -96,7 +108,7 @@ class TokenBudgetsTest {
         budgets.record("r1", "t", 100);
         clock.advance(TokenBudgets.REQUEST_IDLE.plusMinutes(1));
 
-        assertThat(budgets.refusal("r1", "t")).isEmpty();
+        assertThat(budgets.refusal("r1", "t", 0)).isEmpty();
         assertThat(budgets.requestSpend("r1")).isZero();
     }
 

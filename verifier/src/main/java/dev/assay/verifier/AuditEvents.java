@@ -25,9 +25,9 @@ final class AuditEvents {
         return event(requestId, type, SERVICE, attempt, detail);
     }
 
-    /** What the executor reported for an attempt. */
-    AuditEvent executed(ExecutionResult result) {
-        String detail = "status=" + result.getStatus() + " policy=" + result.getPolicy() + " backend=" + result.getBackend()
+    /** What the executor reported for an attempt; {@code prefix} names the candidate when there are several. */
+    AuditEvent executed(ExecutionResult result, String prefix) {
+        String detail = prefix + "status=" + result.getStatus() + " policy=" + result.getPolicy() + " backend=" + result.getBackend()
                 + " violation=" + result.getViolation() + " tests=" + result.getTests().size()
                 + (result.getDetail() == null ? "" : " detail=" + abbreviate(result.getDetail()));
         return event(result.getRequestId(), AuditEventType.EXECUTED, EXECUTOR, result.getAttempt(), detail);

@@ -7,14 +7,16 @@ import dev.assay.avro.Outcome;
 import dev.assay.avro.OutcomeStatus;
 import dev.assay.avro.RiskLevel;
 import dev.assay.avro.TestCaseResult;
+import dev.assay.avro.TestStatus;
 import dev.assay.avro.Verdict;
 import dev.assay.verifier.checks.Findings;
 import dev.assay.verifier.checks.SecretPatterns;
 import java.time.Clock;
 
 /**
- * Turns a failed verdict into the next step: another attempt with structured feedback while the request's attempt
- * budget lasts, a FAILED outcome once it is spent.
+ * Turns failed verdicts into the next step: another attempt with structured feedback while the request's attempt
+ * budget lasts, a FAILED outcome once it is spent. With several candidates per attempt, each failure is kept as a
+ * {@link RequestState.FailedCandidate}; the closest one to passing feeds the fix request once all have failed.
  *
  * <p>Feedback quotes sandbox output, which generated code controls: it is redacted of credential shapes (OWASP
  * LLM02) and fenced as data with a note that it carries no instructions (LLM01).
@@ -46,29 +48,57 @@ public final class FixLoop {
         return result.getAttempt() < maxAttempts(result);
     }
 
-    public FixRequest fixRequest(ExecutionResult result, Verdict verdict) {
+    /** What a failed candidate's fix request would carry, and how close it came to passing. */
+    public RequestState.FailedCandidate failure(ExecutionResult result, Verdict verdict) {
+        int passedTests = (int) result.getTests().stream().filter(t -> t.getStatus() == TestStatus.PASSED).count();
+        int blocking = (int) verdict.getFindings().stream().filter(Findings::isBlocking).count();
+        return new RequestState.FailedCandidate(result.getGeneration().getCandidate(), passedTests, blocking, verdict.getSummary(),
+                RequestState.StoredFile.of(result.getGeneration().getFiles()), feedback(result, verdict),
+                RequestState.StoredTest.of(verdict.getFailedTests()), RequestState.StoredFinding.of(verdict.getFindings()),
+                previousOutput(result));
+    }
+
+    /**
+     * The next attempt, fed by the closest failed candidate of this one.
+     *
+     * @param last the attempt's last judged result (every candidate of an attempt shares its context)
+     * @param tokensSpent what the request has spent so far, for the generator's request budget
+     */
+    public FixRequest fixRequest(ExecutionResult last, RequestState.FailedCandidate closest, long tokensSpent) {
+        int candidates = Math.max(1, last.getGeneration().getCandidates());
+        String feedback = candidates == 1 ? closest.feedback()
+                : cut("All " + candidates + " candidates of attempt " + last.getAttempt() + " were rejected. The feedback and "
+                        + "previous files below are from candidate " + closest.candidate() + ", the closest to passing.\n\n"
+                        + closest.feedback(), feedbackMaxChars);
         return FixRequest.newBuilder()
-                .setRequestId(result.getRequestId())
-                .setAttempt(result.getAttempt() + 1)
-                .setContext(result.getGeneration().getContext())
-                .setPreviousFiles(result.getGeneration().getFiles())
-                .setFeedback(feedback(result, verdict))
-                .setFailedTests(verdict.getFailedTests())
-                .setFindings(verdict.getFindings())
-                .setPreviousOutput(previousOutput(result))
+                .setRequestId(last.getRequestId())
+                .setAttempt(last.getAttempt() + 1)
+                .setContext(last.getGeneration().getContext())
+                .setPreviousFiles(RequestState.StoredFile.toSource(closest.files()))
+                .setFeedback(feedback)
+                .setFailedTests(RequestState.StoredTest.toAvro(closest.failedTests()))
+                .setFindings(RequestState.StoredFinding.toAvro(closest.findings()))
+                .setPreviousOutput(closest.previousOutput())
+                .setCandidatesTried(candidates)
+                .setTokensSpent(tokensSpent)
                 .setRequestedAt(clock.instant())
                 .build();
     }
 
-    public Outcome exhausted(ExecutionResult result, Verdict verdict) {
+    /** The FAILED outcome once the last attempt's candidates have all failed. */
+    public Outcome exhausted(ExecutionResult last, RequestState.FailedCandidate closest, long tokensSpent) {
+        int candidates = Math.max(1, last.getGeneration().getCandidates());
         return Outcome.newBuilder()
-                .setRequestId(result.getRequestId())
+                .setRequestId(last.getRequestId())
                 .setStatus(OutcomeStatus.FAILED)
-                .setAttempts(result.getAttempt())
-                .setReason("no passing attempt in " + result.getAttempt() + " of " + maxAttempts(result)
-                        + " attempt(s); last: " + verdict.getSummary())
+                .setAttempts(last.getAttempt())
+                .setReason("no passing attempt in " + last.getAttempt() + " of " + maxAttempts(last) + " attempt(s)"
+                        + (candidates == 1 ? "; last: " : " of " + candidates + " candidates each; closest of the last: candidate "
+                                + closest.candidate() + ", ") + closest.summary())
                 .setRiskLevel(RiskLevel.UNKNOWN)
                 .setDecidedBy(null)
+                .setCandidate(0)
+                .setTokensSpent(tokensSpent)
                 .setCompletedAt(clock.instant())
                 .build();
     }

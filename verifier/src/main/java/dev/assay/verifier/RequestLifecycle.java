@@ -7,6 +7,7 @@ import dev.assay.avro.AuditEventType;
 import dev.assay.avro.ExecutionResult;
 import dev.assay.avro.FixRequest;
 import dev.assay.avro.GateDecision;
+import dev.assay.avro.Generation;
 import dev.assay.avro.Outcome;
 import dev.assay.avro.OutcomeStatus;
 import dev.assay.avro.Verdict;
@@ -42,39 +43,63 @@ public final class RequestLifecycle {
         this.audit = new AuditEvents(clock);
     }
 
-    /** The next step for an execution result, given the request's state ({@code null} when first seen). */
+    /**
+     * The next step for an execution result, given the request's state ({@code null} when first seen). With several
+     * candidates per attempt the first to pass goes to the gate and later ones are ignored; a fix is requested, or the
+     * request fails, only once every candidate of the attempt has failed.
+     */
     public Step onResult(RequestState state, ExecutionResult result) {
         String id = result.getRequestId();
         int attempt = result.getAttempt();
+        int candidate = result.getGeneration().getCandidate();
+        int candidates = Math.max(1, result.getGeneration().getCandidates());
+        String which = candidates == 1 ? "attempt " + attempt : "attempt " + attempt + " candidate " + candidate;
         if (state != null && state.phase() == RequestState.Phase.CLOSED) {
-            return Step.ignored("request " + id + " is closed; attempt " + attempt + " arrived late");
-        }
-        if (state != null && attempt <= state.lastAttempt()) {
-            return Step.ignored("attempt " + attempt + " of " + id + " was already judged (last " + state.lastAttempt() + ")");
+            return Step.ignored("request " + id + " is closed; " + which + " arrived late");
         }
         if (state != null && state.phase() == RequestState.Phase.AWAITING_DECISION) {
-            return Step.ignored("request " + id + " is waiting for a decision; no attempt " + attempt + " was requested");
+            return Step.ignored("request " + id + " is waiting for a decision on attempt " + state.lastAttempt() + " candidate "
+                    + state.candidate() + "; " + which + " changes nothing");
         }
+        if (state != null && (attempt < state.lastAttempt()
+                || attempt == state.lastAttempt() && (state.attemptJudged() || state.hasJudged(candidate)))) {
+            return Step.ignored(which + " of " + id + " was already judged (last attempt " + state.lastAttempt() + ")");
+        }
+        Generation generation = result.getGeneration();
+        RequestState judging = state == null || attempt > state.lastAttempt()
+                // The generation carries what earlier attempts spent, should this store have missed some of them.
+                ? RequestState.judging(attempt, candidates,
+                        Math.max(state == null ? 0 : state.tokensSpent(), generation.getTokensSpentBefore()))
+                : state;
+        judging = judging.withJudged(candidate, (long) generation.getTokensIn() + generation.getTokensOut());
         Verdict verdict = engine.judge(result);
+        String prefix = candidates == 1 ? "" : "candidate " + candidate + " of " + candidates + ": ";
         List<AuditEvent> events = new ArrayList<>();
-        events.add(audit.executed(result));
-        events.add(audit.event(id, AuditEventType.VERDICT, attempt, verdict.getSummary()));
+        events.add(audit.executed(result, prefix));
+        events.add(audit.event(id, AuditEventType.VERDICT, attempt, prefix + verdict.getSummary()));
         if (!verdict.getPassed()) {
-            if (fixLoop.canRetry(result)) {
-                FixRequest fix = fixLoop.fixRequest(result, verdict);
-                events.add(audit.event(id, AuditEventType.FIX_REQUESTED, fix.getAttempt(),
-                        "attempt " + fix.getAttempt() + " of " + FixLoop.maxAttempts(result) + " requested"));
-                return new Step(RequestState.fixing(attempt), verdict, fix, null, null, events, null, null);
+            judging = judging.withFailure(fixLoop.failure(result, verdict));
+            if (!judging.attemptJudged()) {
+                // Another candidate of this attempt may still pass.
+                return new Step(judging, verdict, null, null, null, events, null, null);
             }
-            Outcome failed = fixLoop.exhausted(result, verdict);
+            long tokensSpent = judging.tokensSpent();
+            if (fixLoop.canRetry(result)) {
+                FixRequest fix = fixLoop.fixRequest(result, judging.closest(), tokensSpent);
+                events.add(audit.event(id, AuditEventType.FIX_REQUESTED, fix.getAttempt(),
+                        "attempt " + fix.getAttempt() + " of " + FixLoop.maxAttempts(result) + " requested"
+                                + (candidates == 1 ? "" : ", fed by candidate " + judging.closest().candidate())));
+                return new Step(judging.fixRequested(), verdict, fix, null, null, events, null, null);
+            }
+            Outcome failed = fixLoop.exhausted(result, judging.closest(), tokensSpent);
             events.add(completed(failed));
-            return new Step(RequestState.fixing(attempt).closed(attempt), verdict, null, null, failed, events, null, null);
+            return new Step(judging.closed(), verdict, null, null, failed, events, null, null);
         }
         RiskAssessment risk = gate.assess(result, verdict);
         ApprovalRequest approval = gate.approvalRequest(result, verdict, risk);
-        events.add(audit.event(id, AuditEventType.GATED, attempt, "risk " + risk.level() + " (score " + risk.score()
+        events.add(audit.event(id, AuditEventType.GATED, attempt, prefix + "risk " + risk.level() + " (score " + risk.score()
                 + "), " + risk.decision() + " under gate policy " + risk.policyVersion()));
-        RequestState awaiting = RequestState.awaiting(attempt, risk.level(), risk.decision(), result.getGeneration().getFiles(),
+        RequestState awaiting = judging.awaiting(candidate, risk.level(), risk.decision(), generation.getFiles(),
                 approval.getGatedAt());
         if (risk.decision() != GateDecision.AUTO_APPROVE) {
             return new Step(awaiting, verdict, null, approval, null, events, null, null);
@@ -83,7 +108,7 @@ public final class RequestLifecycle {
                 "auto-approved: risk " + risk.level() + " (score " + risk.score() + ") under gate policy " + risk.policyVersion());
         events.add(audit.event(id, AuditEventType.DECIDED, attempt, "APPROVED by " + AUTO_APPROVER));
         events.add(completed(approved));
-        return new Step(awaiting.closed(attempt), verdict, null, approval, approved, events, null, null);
+        return new Step(awaiting.closed(), verdict, null, approval, approved, events, null, null);
     }
 
     /** The next step for a person's decision; decisions for requests not waiting for one are rejected. */
@@ -116,7 +141,7 @@ public final class RequestLifecycle {
         List<AuditEvent> events = List.of(
                 audit.event(id, AuditEventType.DECIDED, state.lastAttempt(), status + " by " + reviewer + ": " + reason),
                 completed(outcome));
-        return new Step(state.closed(state.lastAttempt()), null, null, null, outcome, events, null, null);
+        return new Step(state.closed(), null, null, null, outcome, events, null, null);
     }
 
     private Outcome outcome(String id, OutcomeStatus status, RequestState state, String decidedBy, String reason) {
@@ -129,6 +154,8 @@ public final class RequestLifecycle {
                 .setDecidedBy(decidedBy)
                 // Only approved code is handed on; a rejected candidate stays in the approval request's evidence.
                 .setFiles(status == OutcomeStatus.APPROVED ? RequestState.StoredFile.toSource(state.files()) : List.of())
+                .setCandidate(state.candidate())
+                .setTokensSpent(state.tokensSpent())
                 .setCompletedAt(clock.instant())
                 .build();
     }

@@ -27,7 +27,7 @@ class FixLoopTest {
         result.setDetail("pytest exited with 1");
         Verdict verdict = engine.judge(result);
 
-        FixRequest fix = loop.fixRequest(result, verdict);
+        FixRequest fix = loop.fixRequest(result, loop.failure(result, verdict), 0);
 
         assertThat(fix.getAttempt()).isEqualTo(2);
         assertThat(fix.getRequestedAt()).isEqualTo(clock.instant());
@@ -51,7 +51,7 @@ class FixLoopTest {
 
         assertThat(feedback).doesNotContain("hunter22", "abcdefgh12345678").contains("password=******", "END-OF-OUTPUT");
         assertThat(feedback).contains("stdout (last 200 chars)");
-        assertThat(loop.fixRequest(result, engine.judge(result)).getPreviousOutput()).hasSizeLessThanOrEqualTo(200);
+        assertThat(loop.fixRequest(result, loop.failure(result, engine.judge(result)), 0).getPreviousOutput()).hasSizeLessThanOrEqualTo(200);
     }
 
     @Test
@@ -72,7 +72,7 @@ class FixLoopTest {
     void exhaustedOutcomeIsFailedWithTheLastVerdict() {
         ExecutionResult result = failed("r", 3, 3, "nope");
         Verdict verdict = engine.judge(result);
-        Outcome outcome = loop.exhausted(result, verdict);
+        Outcome outcome = loop.exhausted(result, loop.failure(result, verdict), 0);
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.FAILED);
         assertThat(outcome.getAttempts()).isEqualTo(3);
         assertThat(outcome.getReason()).contains("3 of 3").contains(verdict.getSummary());

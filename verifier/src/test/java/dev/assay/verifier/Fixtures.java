@@ -63,6 +63,15 @@ public final class Fixtures {
                 .setOutputTruncated(false).setDurationMs(10).setDetail(null).setExecutedAt(Instant.EPOCH).build();
     }
 
+    /** The same result as candidate {@code candidate} of {@code candidates}, whose model call spent {@code tokens}. */
+    public static ExecutionResult candidate(ExecutionResult result, int candidate, int candidates, int tokens) {
+        result.getGeneration().setCandidate(candidate);
+        result.getGeneration().setCandidates(candidates);
+        result.getGeneration().setTokensIn(tokens);
+        result.getGeneration().setTokensOut(0);
+        return result;
+    }
+
     public static TestCaseResult test(String name, TestStatus status, String message) {
         return TestCaseResult.newBuilder().setName(name).setStatus(status).setMessage(message).setDurationMs(1).build();
     }

@@ -72,9 +72,9 @@ class PendingApprovalsTest {
                 Stores.inMemoryKeyValueStore(VerifierTopology.REQUESTS_STORE), Serdes.String(),
                 new JsonSerde<>(RequestState.class)).withLoggingDisabled().build();
         store.init(context.getStateStoreContext(), store);
-        store.put("waiting", RequestState.awaiting(1, RiskLevel.HIGH, GateDecision.HUMAN_REVIEW, List.of(),
+        store.put("waiting", RequestState.judging(1, 1, 0).awaiting(1, RiskLevel.HIGH, GateDecision.HUMAN_REVIEW, List.of(),
                 clock.instant().minus(Duration.ofHours(5))));
-        store.put("closed", RequestState.fixing(2).closed(2));
+        store.put("closed", RequestState.judging(2, 1, 0).closed());
         context.addStateStore(store);
         context.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(VerifierTopology.AUDIT_CHAIN_STORE),
                 Serdes.String(), Serdes.String()).withLoggingDisabled().build());

@@ -1,5 +1,6 @@
 package dev.assay.verifier;
 
+import static dev.assay.verifier.Fixtures.candidate;
 import static dev.assay.verifier.Fixtures.decision;
 import static dev.assay.verifier.Fixtures.failed;
 import static dev.assay.verifier.Fixtures.passed;
@@ -8,9 +9,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.assay.avro.ArtifactKind;
 import dev.assay.avro.AuditEvent;
 import dev.assay.avro.AuditEventType;
+import dev.assay.avro.ExecutionResult;
+import dev.assay.avro.ExecutionStatus;
+import dev.assay.avro.FixRequest;
 import dev.assay.avro.GateDecision;
 import dev.assay.avro.OutcomeStatus;
 import dev.assay.avro.RiskLevel;
+import dev.assay.avro.TestStatus;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RequestLifecycleTest {
@@ -21,7 +27,7 @@ class RequestLifecycleTest {
         Step step = lifecycle.onResult(null, failed("r", 1, 3, "boom"));
         assertThat(step.fixRequest().getAttempt()).isEqualTo(2);
         assertThat(step.outcome()).isNull();
-        assertThat(step.state()).isEqualTo(RequestState.fixing(1));
+        assertThat(step.state()).isEqualTo(fixRequestedAfter(1));
         assertThat(step.audit()).extracting(AuditEvent::getType).containsExactly(AuditEventType.EXECUTED, AuditEventType.VERDICT,
                 AuditEventType.FIX_REQUESTED);
         assertThat(step.audit()).extracting(AuditEvent::getService).containsExactly("executor", "verifier", "verifier");
@@ -30,7 +36,7 @@ class RequestLifecycleTest {
 
     @Test
     void lastFailedAttemptClosesTheRequest() {
-        Step step = lifecycle.onResult(RequestState.fixing(1), failed("r", 2, 2, "boom"));
+        Step step = lifecycle.onResult(fixRequestedAfter(1), failed("r", 2, 2, "boom"));
         assertThat(step.fixRequest()).isNull();
         assertThat(step.outcome().getStatus()).isEqualTo(OutcomeStatus.FAILED);
         assertThat(step.state().phase()).isEqualTo(RequestState.Phase.CLOSED);
@@ -68,10 +74,10 @@ class RequestLifecycleTest {
 
     @Test
     void decisionsOutsideTheWaitingPhaseAreRejectedWithAReason() {
-        RequestState closed = RequestState.fixing(3).closed(3);
+        RequestState closed = fixRequestedAfter(3).closed();
         assertThat(lifecycle.onDecision(null, decision("r", true, "a", "")).rejection().reason()).isEqualTo(Step.UNKNOWN_REQUEST);
         assertThat(lifecycle.onDecision(closed, decision("r", true, "a", "")).rejection().reason()).isEqualTo(Step.ALREADY_CLOSED);
-        assertThat(lifecycle.onDecision(RequestState.fixing(1), decision("r", true, "a", "")).rejection().reason())
+        assertThat(lifecycle.onDecision(fixRequestedAfter(1), decision("r", true, "a", "")).rejection().reason())
                 .isEqualTo(Step.NOT_AWAITING_DECISION);
     }
 
@@ -93,9 +99,9 @@ class RequestLifecycleTest {
 
     @Test
     void duplicateLateAndUnrequestedResultsChangeNothing() {
-        RequestState fixing = RequestState.fixing(2);
+        RequestState fixing = fixRequestedAfter(2);
         RequestState waiting = lifecycle.onResult(null, passed("r", 1, ArtifactKind.API_ENDPOINT)).state();
-        RequestState closed = RequestState.fixing(1).closed(1);
+        RequestState closed = fixRequestedAfter(1).closed();
 
         assertThat(lifecycle.onResult(fixing, failed("r", 2, 3, "dup")).isIgnored()).isTrue();
         assertThat(lifecycle.onResult(fixing, failed("r", 1, 3, "late")).isIgnored()).isTrue();
@@ -110,7 +116,102 @@ class RequestLifecycleTest {
         JsonSerde<RequestState> serde = new JsonSerde<>(RequestState.class);
         byte[] bytes = serde.serializer().serialize("t", waiting);
         assertThat(serde.deserializer().deserialize("t", bytes)).isEqualTo(waiting);
-        assertThat(serde.deserializer().deserialize("t", "{\"lastAttempt\":2,\"phase\":\"FIXING\",\"future\":1}".getBytes()))
-                .isEqualTo(RequestState.fixing(2));
+    }
+
+    @Test
+    void aStateStoredBeforeCandidatesExistedReadsAsOneFullyJudgedCandidate() {
+        JsonSerde<RequestState> serde = new JsonSerde<>(RequestState.class);
+        RequestState old = serde.deserializer().deserialize("t", ("{\"lastAttempt\":2,\"phase\":\"FIXING\",\"riskLevel\":\"UNKNOWN\","
+                + "\"gateDecision\":\"UNKNOWN\",\"files\":[],\"gatedAtMillis\":0,\"future\":1}").getBytes());
+
+        assertThat(old.candidates()).isEqualTo(1);
+        assertThat(old.attemptJudged()).isTrue();
+        assertThat(lifecycle.onResult(old, failed("r", 2, 3, "dup")).isIgnored()).isTrue();
+        assertThat(lifecycle.onResult(old, failed("r", 3, 4, "next")).fixRequest().getAttempt()).isEqualTo(4);
+    }
+
+    @Test
+    void theFirstCandidateToPassGoesToTheGateAndLaterCandidatesChangeNothing() {
+        Step first = lifecycle.onResult(null, candidate(failed("r", 1, 3, "off by one"), 1, 3, 100));
+        assertThat(first.fixRequest()).as("candidates 2 and 3 may still pass").isNull();
+        assertThat(first.outcome()).isNull();
+        assertThat(first.verdict().getCandidate()).isEqualTo(1);
+        assertThat(first.audit()).extracting(AuditEvent::getDetail).allSatisfy(d -> assertThat(d).startsWith("candidate 1 of 3: "));
+
+        Step second = lifecycle.onResult(first.state(), candidate(passed("r", 1, ArtifactKind.UNIT_TEST,
+                Fixtures.file("calc.py", "WINNER = 2\n")), 2, 3, 50));
+        assertThat(second.approval().getCandidate()).isEqualTo(2);
+        assertThat(second.outcome().getStatus()).isEqualTo(OutcomeStatus.APPROVED);
+        assertThat(second.outcome().getCandidate()).isEqualTo(2);
+        assertThat(second.outcome().getFiles()).extracting(f -> f.getContent()).containsExactly("WINNER = 2\n");
+        assertThat(second.outcome().getTokensSpent()).isEqualTo(150);
+
+        Step third = lifecycle.onResult(second.state(), candidate(passed("r", 1, ArtifactKind.UNIT_TEST), 3, 3, 70));
+        assertThat(third.isIgnored()).isTrue();
+        assertThat(lifecycle.onResult(first.state(), candidate(failed("r", 1, 3, "again"), 1, 3, 100)).ignoredBecause())
+                .as("a redelivered candidate").contains("already judged");
+    }
+
+    @Test
+    void aFixIsRequestedOnlyWhenEveryCandidateFailedAndIsFedByTheClosestOne() {
+        ExecutionResult worst = candidate(Fixtures.result("r", 1, ArtifactKind.LIBRARY_CODE, 3, ExecutionStatus.FAILED,
+                List.of(Fixtures.test("test_a", TestStatus.FAILED, "far off"), Fixtures.test("test_b", TestStatus.FAILED, "far off")),
+                Fixtures.file("calc.py", "WORST\n")), 1, 3, 10);
+        ExecutionResult closest = candidate(Fixtures.result("r", 1, ArtifactKind.LIBRARY_CODE, 3, ExecutionStatus.FAILED,
+                List.of(Fixtures.test("test_a", TestStatus.PASSED, null), Fixtures.test("test_b", TestStatus.FAILED, "nearly")),
+                Fixtures.file("calc.py", "CLOSEST\n")), 3, 3, 20);
+        ExecutionResult crashed = candidate(Fixtures.result("r", 1, ArtifactKind.LIBRARY_CODE, 3, ExecutionStatus.ERROR,
+                List.of(), Fixtures.file("calc.py", "CRASH\n")), 2, 3, 30);
+
+        Step one = lifecycle.onResult(null, worst);
+        Step two = lifecycle.onResult(one.state(), closest);
+        Step three = lifecycle.onResult(two.state(), crashed);
+
+        assertThat(one.fixRequest()).isNull();
+        assertThat(two.fixRequest()).isNull();
+        FixRequest fix = three.fixRequest();
+        assertThat(fix.getAttempt()).isEqualTo(2);
+        assertThat(fix.getCandidatesTried()).isEqualTo(3);
+        assertThat(fix.getPreviousFiles()).extracting(f -> f.getContent()).containsExactly("CLOSEST\n");
+        assertThat(fix.getFailedTests()).extracting(t -> t.getName()).containsExactly("test_b");
+        assertThat(fix.getFeedback()).startsWith("All 3 candidates of attempt 1 were rejected. The feedback and previous files "
+                + "below are from candidate 3, the closest to passing.").contains("- test_b (FAILED): nearly");
+        assertThat(fix.getTokensSpent()).isEqualTo(60);
+        assertThat(three.audit()).extracting(AuditEvent::getType).containsExactly(AuditEventType.EXECUTED, AuditEventType.VERDICT,
+                AuditEventType.FIX_REQUESTED);
+        assertThat(three.audit().getLast().getDetail()).isEqualTo("attempt 2 of 3 requested, fed by candidate 3");
+        assertThat(lifecycle.onResult(three.state(), candidate(passed("r", 1, ArtifactKind.UNIT_TEST), 3, 3, 1)).isIgnored())
+                .as("a late result of the finished attempt").isTrue();
+    }
+
+    @Test
+    void whenEveryCandidateOfTheLastAttemptFailsTheRequestFailsNamingTheClosest() {
+        RequestState afterOne = fixRequestedAfter(2);
+        Step a = lifecycle.onResult(afterOne, candidate(failed("r", 3, 3, "close"), 1, 2, 5));
+        Step b = lifecycle.onResult(a.state(), candidate(Fixtures.result("r", 3, ArtifactKind.LIBRARY_CODE, 3,
+                ExecutionStatus.ERROR, List.of()), 2, 2, 5));
+
+        assertThat(a.outcome()).isNull();
+        assertThat(b.outcome().getStatus()).isEqualTo(OutcomeStatus.FAILED);
+        assertThat(b.outcome().getReason()).startsWith("no passing attempt in 3 of 3 attempt(s) of 2 candidates each; "
+                + "closest of the last: candidate 1, ");
+        assertThat(b.state().phase()).isEqualTo(RequestState.Phase.CLOSED);
+    }
+
+    @Test
+    void aStateWaitingForMoreCandidatesSurvivesItsJsonSerde() {
+        RequestState midway = lifecycle.onResult(null, candidate(failed("r", 1, 3, "x"), 2, 3, 10)).state();
+        JsonSerde<RequestState> serde = new JsonSerde<>(RequestState.class);
+
+        RequestState read = serde.deserializer().deserialize("t", serde.serializer().serialize("t", midway));
+
+        assertThat(read).isEqualTo(midway);
+        assertThat(read.closest().candidate()).isEqualTo(2);
+        assertThat(read.closest().failedTests()).extracting(RequestState.StoredTest::name).containsExactly("test_add");
+    }
+
+    /** The state after attempt {@code attempt}, one candidate, failed and a fix was requested. */
+    private RequestState fixRequestedAfter(int attempt) {
+        return lifecycle.onResult(null, failed("r", attempt, attempt + 1, "failed")).state();
     }
 }

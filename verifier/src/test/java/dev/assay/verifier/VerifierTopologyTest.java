@@ -1,5 +1,6 @@
 package dev.assay.verifier;
 
+import static dev.assay.verifier.Fixtures.candidate;
 import static dev.assay.verifier.Fixtures.decision;
 import static dev.assay.verifier.Fixtures.failed;
 import static dev.assay.verifier.Fixtures.file;
@@ -206,6 +207,27 @@ class VerifierTopologyTest {
         assertThat(verdicts.readValuesToList()).extracting(Verdict::getAttempt).containsExactly(1, 2);
         assertThat(outcomes.readValuesToList()).singleElement()
                 .satisfies(o -> assertThat(o.getStatus()).isEqualTo(OutcomeStatus.APPROVED));
+    }
+
+    @Test
+    void candidatesOfOneAttemptShareOneFixRequestAndTheFirstPassOfTheNextAttemptWins() {
+        executions.pipeInput("r8", candidate(failed("r8", 1, 3, "candidate one"), 1, 2, 100));
+        executions.pipeInput("r8", candidate(failed("r8", 1, 3, "candidate one"), 1, 2, 100)); // redelivered
+        executions.pipeInput("r8", candidate(failed("r8", 1, 3, "candidate two"), 2, 2, 200));
+        executions.pipeInput("r8", candidate(passed("r8", 2, ArtifactKind.UNIT_TEST), 2, 2, 300));
+        executions.pipeInput("r8", candidate(passed("r8", 2, ArtifactKind.UNIT_TEST), 1, 2, 400)); // passed too, but second
+
+        assertThat(verdicts.readValuesToList()).extracting(v -> v.getAttempt() + "/" + v.getCandidate())
+                .containsExactly("1/1", "1/2", "2/2");
+        FixRequest fix = fixRequests.readValue();
+        assertThat(fix.getCandidatesTried()).isEqualTo(2);
+        assertThat(fix.getTokensSpent()).isEqualTo(300);
+        assertThat(fixRequests.isEmpty()).isTrue();
+        assertThat(outcomes.readValuesToList()).singleElement().satisfies(o -> {
+            assertThat(o.getStatus()).isEqualTo(OutcomeStatus.APPROVED);
+            assertThat(o.getCandidate()).isEqualTo(2);
+            assertThat(o.getTokensSpent()).isEqualTo(600);
+        });
     }
 
     @Test

@@ -8,14 +8,16 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Deterministic, DNS-safe names and label values derived from a request id and attempt: the same attempt always maps
- * to the same Job, which is what makes a replayed Kafka record find the running Job instead of starting another.
+ * Deterministic, DNS-safe names and label values derived from a request id, attempt and candidate: the same candidate
+ * of the same attempt always maps to the same Job, which is what makes a replayed Kafka record find the running Job
+ * instead of starting another, while the other candidates of that attempt get Jobs of their own.
  */
 final class JobNames {
     /** Job names end up in the {@code job-name} pod label, whose values may hold 63 characters. */
     static final int MAX_NAME = 63;
     static final String REQUEST_ID_LABEL = "assay.dev/request-id";
     static final String ATTEMPT_LABEL = "assay.dev/attempt";
+    static final String CANDIDATE_LABEL = "assay.dev/candidate";
     static final String LANGUAGE_LABEL = "assay.dev/language";
     static final String REQUEST_ID_ANNOTATION = "assay.dev/request-id";
     private static final String PREFIX = "assay-";
@@ -27,10 +29,12 @@ final class JobNames {
 
     /**
      * {@code assay-<request id>-a<attempt>} when the id is already a lower-case DNS label that fits; otherwise as much of
-     * a sanitised id as fits plus a hash of the exact id, so two ids never share a name.
+     * a sanitised id as fits plus a hash of the exact id, so two ids never share a name. Candidates after the first
+     * end in {@code -a<attempt>c<candidate>}; the first keeps the name Jobs had before candidates existed, so a replay
+     * of such a record still finds its Job.
      */
-    static String jobName(String requestId, int attempt) {
-        String suffix = "-a" + attempt;
+    static String jobName(String requestId, int attempt, int candidate) {
+        String suffix = "-a" + attempt + (candidate == 1 ? "" : "c" + candidate);
         String slug = requestId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
         if (slug.equals(requestId) && PREFIX.length() + slug.length() + suffix.length() <= MAX_NAME) {
             return PREFIX + slug + suffix;

@@ -7,16 +7,18 @@ import java.util.TreeMap;
 /**
  * One sandboxed execution as a Kubernetes Job.
  *
- * @param requestId   the pipeline request id; with {@code attempt} it names the Job, so a replay finds the same Job
+ * @param requestId   the pipeline request id; with {@code attempt} and {@code candidate} it names the Job, so a replay
+ *                    finds the same Job
  * @param attempt     the fix-loop attempt, 0 or more
+ * @param candidate   which of the attempt's candidates, 1 or more
  * @param language    selects the runner image ({@code executor.kubernetes.images.<language>}), case-insensitive
  * @param files       workspace files, relative path to UTF-8 content, restored under {@code /workspace}
  * @param command     program and arguments run in {@code /workspace} inside the runner image
  * @param environment variables on top of {@code HOME=/tmp} and {@code TMPDIR=/tmp}
  * @param limits      resources of this run
  */
-public record JobRequest(String requestId, int attempt, String language, Map<String, String> files, List<String> command,
-        Map<String, String> environment, JobLimits limits) {
+public record JobRequest(String requestId, int attempt, int candidate, String language, Map<String, String> files,
+        List<String> command, Map<String, String> environment, JobLimits limits) {
 
     public JobRequest {
         if (requestId == null || requestId.isBlank()) {
@@ -24,6 +26,9 @@ public record JobRequest(String requestId, int attempt, String language, Map<Str
         }
         if (attempt < 0) {
             throw new IllegalArgumentException("attempt must not be negative, was " + attempt);
+        }
+        if (candidate < 1) {
+            throw new IllegalArgumentException("candidate must be 1 or more, was " + candidate);
         }
         if (language == null || language.isBlank()) {
             throw new IllegalArgumentException("language must not be blank");

@@ -72,7 +72,7 @@ final class JobSpecFactory {
                             + KubernetesSandboxConfig.PREFIX + "images." + request.language().toLowerCase(java.util.Locale.ROOT) + ")");
         }
         WorkspaceConfigMap workspace = WorkspaceConfigMap.of(request.files());
-        String jobName = JobNames.jobName(request.requestId(), request.attempt());
+        String jobName = JobNames.jobName(request.requestId(), request.attempt(), request.candidate());
         String configMapName = JobNames.configMapName(jobName);
         Map<String, String> labels = labels(request);
         return new Plan(jobName, configMapName, job(request, image, jobName, configMapName, workspace, labels), workspace, labels);
@@ -97,6 +97,7 @@ final class JobSpecFactory {
         labels.put("app.kubernetes.io/managed-by", "assay-executor");
         labels.put(JobNames.REQUEST_ID_LABEL, JobNames.labelValue(request.requestId()));
         labels.put(JobNames.ATTEMPT_LABEL, Integer.toString(request.attempt()));
+        labels.put(JobNames.CANDIDATE_LABEL, Integer.toString(request.candidate()));
         labels.put(JobNames.LANGUAGE_LABEL, JobNames.labelValue(request.language().toLowerCase(java.util.Locale.ROOT)));
         return Map.copyOf(labels);
     }

@@ -6,6 +6,7 @@ import dev.assay.executor.kubernetes.JobOutcomes.Verdict;
 import dev.assay.executor.kubernetes.KubernetesSandboxException.Reason;
 import dev.assay.executor.kubernetes.ObservedState.JobState;
 import dev.assay.executor.kubernetes.ObservedState.PodState;
+import dev.assay.executor.sandbox.SandboxRequest;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
 import java.io.IOException;
@@ -21,9 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one request as a Kubernetes Job and waits for its result: the production sandbox backend.
  *
- * <p>Per run: create the Job (name from request id + attempt; an existing Job of that name is reused, so a replayed
- * record never runs the code twice at once), create the workspace ConfigMap owned by the Job, poll the Job and its
- * pod until the Job is Complete or Failed (or the deadline plus {@code wait.grace.seconds} passes), read the
+ * <p>Per run: create the Job (name from request id + attempt + candidate; an existing Job of that name is reused, so a
+ * replayed record never runs the code twice at once), create the workspace ConfigMap owned by the Job, poll the Job
+ * and its pod until the Job is Complete or Failed (or the deadline plus {@code wait.grace.seconds} passes), read the
  * runner's termination message, exit code and log, then delete the Job (background propagation takes the pod) and
  * the ConfigMap, also when anything failed. The API server emulation used in tests does not serve HTTP watches, and
  * one GET per poll interval per running Job is cheap at the executor's concurrency, so the runner polls.
@@ -72,8 +73,8 @@ public final class KubernetesJobRunner {
     public JobResult run(JobRequest request) throws KubernetesSandboxException {
         long started = System.nanoTime();
         JobSpecFactory.Plan plan = specs.plan(request);
-        log.info("Running request {} attempt {} as Job {} in {} ({} workspace files, {} bytes)", request.requestId(),
-                request.attempt(), plan.jobName(), config.namespace(), request.files().size(), plan.workspace().bytes());
+        log.info("Running {} as Job {} in {} ({} workspace files, {} bytes)", describe(request), plan.jobName(),
+                config.namespace(), request.files().size(), plan.workspace().bytes());
         // Deletion is skipped only for an object found to belong to another request.
         boolean deleteJob = true;
         boolean deleteConfigMap = true;
@@ -86,8 +87,8 @@ public final class KubernetesJobRunner {
                 // A foreign Job of this name means its ConfigMap name is foreign too.
                 deleteConfigMap = deleteJob;
                 requireOwned(deleteJob, "Job", plan.jobName(), request);
-                log.info("Job {} already exists (replayed request {} attempt {}); waiting for it instead of starting another",
-                        plan.jobName(), request.requestId(), request.attempt());
+                log.info("Job {} already exists (replayed {}); waiting for it instead of starting another",
+                        plan.jobName(), describe(request));
             }
             KubernetesApi.Created configMap = api.createConfigMap(specs.configMap(plan, created.uid()));
             if (!configMap.created()) {
@@ -96,8 +97,8 @@ public final class KubernetesJobRunner {
                 requireOwned(deleteConfigMap, "ConfigMap", plan.configMapName(), request);
             }
             JobResult result = await(plan, request.limits(), started);
-            log.info("Job {} for request {} attempt {} ended {} ({}) in {} ms", plan.jobName(), request.requestId(),
-                    request.attempt(), result.status(), result.violation(), result.duration().toMillis());
+            log.info("Job {} for {} ended {} ({}) in {} ms", plan.jobName(), describe(request), result.status(),
+                    result.violation(), result.duration().toMillis());
             return result;
         } catch (KubernetesSandboxException e) {
             failure = e;
@@ -214,15 +215,21 @@ public final class KubernetesJobRunner {
 
     private static boolean ownedBy(JobSpecFactory.Plan plan, Map<String, String> labels) {
         return Objects.equals(labels.get(JobNames.REQUEST_ID_LABEL), plan.labels().get(JobNames.REQUEST_ID_LABEL))
-                && Objects.equals(labels.get(JobNames.ATTEMPT_LABEL), plan.labels().get(JobNames.ATTEMPT_LABEL));
+                && Objects.equals(labels.get(JobNames.ATTEMPT_LABEL), plan.labels().get(JobNames.ATTEMPT_LABEL))
+                // Objects created before candidates existed have no candidate label and ran the only candidate.
+                && labels.getOrDefault(JobNames.CANDIDATE_LABEL, "1").equals(plan.labels().get(JobNames.CANDIDATE_LABEL));
     }
 
     private void requireOwned(boolean owned, String kind, String name, JobRequest request) throws KubernetesSandboxException {
         if (!owned) {
             throw new KubernetesSandboxException(Reason.NAME_CONFLICT, kind + " " + name + " in " + config.namespace()
-                    + " exists but is not labelled for request " + request.requestId() + " attempt " + request.attempt()
-                    + "; leaving it alone");
+                    + " exists but is not labelled for " + describe(request) + "; leaving it alone");
         }
+    }
+
+    /** "request r-1 attempt 2", plus the candidate when there are several. */
+    private static String describe(JobRequest request) {
+        return "request " + request.requestId() + " " + SandboxRequest.Run.describe(request.attempt(), request.candidate());
     }
 
     private static Map<String, String> labels(JsonNode object) {

@@ -49,14 +49,15 @@ public final class KubernetesSandbox implements Sandbox {
                 .withWorkspaceBytes(request.limits().workspaceBytes())
                 .withLogBytes(2 * request.limits().outputBytes() + REPORT_ALLOWANCE_BYTES);
         SandboxRequest.Run run = request.run();
-        JobRequest job = new JobRequest(run.requestId(), run.attempt(), run.language(), readWorkspace(request.input()),
-                request.command(), request.environment(), limits);
+        JobRequest job = new JobRequest(run.requestId(), run.attempt(), run.candidate(), run.language(),
+                readWorkspace(request.input()), request.command(), request.environment(), limits);
         JobResult result;
         try {
             result = runner.run(job);
         } catch (KubernetesSandboxException e) {
             if (e.retriable()) {
-                throw new RetriableStageException("Kubernetes API unavailable for " + run.requestId() + " attempt " + run.attempt(), e);
+                throw new RetriableStageException("Kubernetes API unavailable for " + run.requestId() + " "
+                        + SandboxRequest.Run.describe(run.attempt(), run.candidate()), e);
             }
             throw new SandboxException(e.getMessage(), e);
         }

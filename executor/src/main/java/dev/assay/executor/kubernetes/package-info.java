@@ -9,11 +9,14 @@
  *
  * <p>Design notes:
  * <ul>
- *   <li><b>Idempotency.</b> The Job name is a function of request id and attempt; a create answered with 409 reuses the
- *   existing Job after checking its {@code assay.dev/request-id} and {@code assay.dev/attempt} labels. Kafka replays
- *   thus wait for the running Job instead of running the code again. A Job may still run its pod twice (Kubernetes
- *   does not promise otherwise), and two executors may share one Job; results must be deduplicated downstream by
- *   request id and attempt.</li>
+ *   <li><b>Idempotency.</b> The Job name is a function of request id, attempt and candidate (candidate 1 keeps the
+ *   name Jobs had before candidates existed, later ones add {@code c<candidate>}), so the candidates of one attempt
+ *   run as separate Jobs. A create answered with 409 reuses the existing Job after checking its
+ *   {@code assay.dev/request-id}, {@code assay.dev/attempt} and {@code assay.dev/candidate} labels (a Job without a
+ *   candidate label predates candidates and counts as candidate 1). Kafka replays thus wait for the running Job
+ *   instead of running the code again. A Job may still run its pod twice (Kubernetes does not promise otherwise), and
+ *   two executors may share one Job; results must be deduplicated downstream by request id, attempt and
+ *   candidate.</li>
  *   <li><b>Workspace.</b> Files go into an immutable ConfigMap (numbered keys, volume items restore the paths),
  *   mounted read-only and copied into a size-limited emptyDir by a {@code /bin/sh} step before the command. The
  *   ConfigMap is created after the Job, with an owner reference to it, so garbage collection removes it with the

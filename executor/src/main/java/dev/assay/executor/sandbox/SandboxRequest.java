@@ -14,16 +14,28 @@ import java.util.Map;
  * @param environment  variables on top of the minimal PATH, LANG, HOME=/tmp set; nothing is inherited from the host
  * @param limits       resource limits
  * @param reportMarker a line that separates the harness report from the program output on stdout, or null
- * @param run          which attempt this is; a remote backend names and labels its resources with it, so a replayed
- *                     record finds the run it already started
+ * @param run          which attempt and candidate this is; a remote backend names and labels its resources with it, so
+ *                     a replayed record finds the run it already started and candidates of one attempt never collide
  */
 public record SandboxRequest(Path input, List<String> command, List<Path> toolchain, Map<String, String> environment,
         SandboxLimits limits, String reportMarker, Run run) {
 
-    /** The attempt a run belongs to. */
-    public record Run(String requestId, int attempt, String language) {
+    /**
+     * The attempt and candidate a run belongs to.
+     *
+     * @param candidate which of the attempt's candidates, 1-based
+     */
+    public record Run(String requestId, int attempt, int candidate, String language) {
         /** The backends' own start-up check. */
-        public static final Run PROBE = new Run("sandbox-probe", 0, "none");
+        public static final Run PROBE = new Run("sandbox-probe", 0, 1, "none");
+
+        /**
+         * "attempt 2", or "attempt 2 candidate 3" for a later candidate, for log lines and messages: a
+         * single-candidate request reads as it did before candidates existed.
+         */
+        public static String describe(int attempt, int candidate) {
+            return candidate == 1 ? "attempt " + attempt : "attempt " + attempt + " candidate " + candidate;
+        }
     }
 
     public SandboxRequest {

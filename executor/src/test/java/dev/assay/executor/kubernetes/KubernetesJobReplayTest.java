@@ -25,8 +25,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** A replayed Kafka record for the same attempt must find the existing Job, never start a second run of the code. */
+/**
+ * A replayed Kafka record for the same attempt and candidate must find the existing Job, never start a second run of
+ * the code; the other candidates of that attempt run as Jobs of their own.
+ */
 class KubernetesJobReplayTest {
     private KubernetesApiEmulator emulator;
     private FakeJobController controller;
@@ -45,13 +50,29 @@ class KubernetesJobReplayTest {
         emulator.close();
     }
 
-    @Test
-    void aReplayAfterAnExecutorCrashWaitsForTheJobTheCrashedExecutorCreated() throws Exception {
+    @ParameterizedTest(name = "candidate {0}")
+    @ValueSource(ints = {1, 2})
+    void aReplayAfterAnExecutorCrashWaitsForTheJobTheCrashedExecutorCreated(int candidate) throws Exception {
         KubernetesSandboxConfig config = config(Map.of());
-        JobRequest request = request("req-replay", 1, config);
+        JobRequest request = request("req-replay", 1, candidate, config);
         // The crashed executor got as far as creating the Job.
-        V1Job leftOver = new BatchV1Api(emulator.client())
-                .createNamespacedJob(NS, new JobSpecFactory(config).plan(request).job()).execute();
+        assertTheReplayReuses(new JobSpecFactory(config).plan(request).job(), request, config);
+    }
+
+    @Test
+    void aJobCreatedBeforeCandidatesExistedIsReusedByTheFirstCandidate() throws Exception {
+        KubernetesSandboxConfig config = config(Map.of());
+        JobRequest request = request("req-old", 1, 1, config);
+        V1Job unlabelled = new JobSpecFactory(config).plan(request).job();
+        Map<String, String> labels = new java.util.HashMap<>(unlabelled.getMetadata().getLabels());
+        labels.remove(JobNames.CANDIDATE_LABEL);
+        unlabelled.getMetadata().labels(labels);
+
+        assertTheReplayReuses(unlabelled, request, config);
+    }
+
+    private void assertTheReplayReuses(V1Job leftOverSpec, JobRequest request, KubernetesSandboxConfig config) throws Exception {
+        V1Job leftOver = new BatchV1Api(emulator.client()).createNamespacedJob(NS, leftOverSpec).execute();
         controller = new FakeJobController(emulator, NS, LOG_LIMIT, Script.completes("{\"run\":\"first\"}", "once\n"));
 
         JobResult result = new KubernetesJobRunner(emulator.client(), config).run(request);
@@ -95,12 +116,42 @@ class KubernetesJobReplayTest {
     }
 
     @Test
-    void leavesAJobOfAnotherRequestWithTheSameNameAlone() throws Exception {
+    void candidatesOfOneAttemptRunAtOnceAsJobsOfTheirOwn() throws Exception {
+        KubernetesSandboxConfig config = config(Map.of());
+        JobRequest first = request("req-candidates", 1, 1, config);
+        JobRequest second = request("req-candidates", 1, 2, config);
+        controller = new FakeJobController(emulator, NS, LOG_LIMIT, Script.completes("{}", "ran\n")).holdCompletion();
+        KubernetesJobRunner runner = new KubernetesJobRunner(emulator.client(), config);
+        BatchV1Api batch = new BatchV1Api(emulator.client());
+
+        ExecutorService executors = Executors.newFixedThreadPool(2);
+        List<JobResult> results;
+        try {
+            CompletableFuture<JobResult> a = CompletableFuture.supplyAsync(() -> runUnchecked(runner, first), executors);
+            CompletableFuture<JobResult> b = CompletableFuture.supplyAsync(() -> runUnchecked(runner, second), executors);
+            // Sharing a name would leave one Job answering both creates with 409.
+            await().atMost(Duration.ofSeconds(30)).until(() -> batch.listNamespacedJob(NS).execute().getItems().size() == 2);
+            controller.release();
+            results = List.of(a.get(60, TimeUnit.SECONDS), b.get(60, TimeUnit.SECONDS));
+        } finally {
+            executors.shutdownNow();
+        }
+
+        assertThat(results).extracting(JobResult::jobName).containsExactly("assay-req-candidates-a1", "assay-req-candidates-a1c2");
+        assertThat(results).allSatisfy(r -> assertThat(r.status()).isEqualTo(Status.SUCCEEDED));
+        assertThat(controller.jobs()).extracting(job -> job.getMetadata().getLabels().get(JobNames.CANDIDATE_LABEL))
+                .containsExactlyInAnyOrder("1", "2");
+        assertThat(controller.pods()).hasSize(2);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {JobNames.REQUEST_ID_LABEL, JobNames.ATTEMPT_LABEL, JobNames.CANDIDATE_LABEL})
+    void leavesAJobOfTheSameNameLabelledForAnotherRunAlone(String mismatchingLabel) throws Exception {
         KubernetesSandboxConfig config = config(Map.of());
         JobRequest mine = request("req-mine", 0, config);
         V1Job foreign = new JobSpecFactory(config).plan(mine).job();
         Map<String, String> labels = new java.util.HashMap<>(foreign.getMetadata().getLabels());
-        labels.put(JobNames.REQUEST_ID_LABEL, "someone-else");
+        labels.put(mismatchingLabel, "7");
         foreign.getMetadata().labels(labels);
         new BatchV1Api(emulator.client()).createNamespacedJob(NS, foreign).execute();
         KubernetesJobRunner runner = new KubernetesJobRunner(emulator.client(), config);

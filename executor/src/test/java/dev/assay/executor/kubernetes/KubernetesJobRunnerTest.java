@@ -76,7 +76,11 @@ class KubernetesJobRunnerTest {
     }
 
     static JobRequest request(String requestId, int attempt, KubernetesSandboxConfig config) {
-        return new JobRequest(requestId, attempt, "python", FILES, List.of("python3", "-m", "assay_harness", "--report"),
+        return request(requestId, attempt, 1, config);
+    }
+
+    static JobRequest request(String requestId, int attempt, int candidate, KubernetesSandboxConfig config) {
+        return new JobRequest(requestId, attempt, candidate, "python", FILES, List.of("python3", "-m", "assay_harness", "--report"),
                 Map.of("PYTHONDONTWRITEBYTECODE", "1"), config.defaultLimits());
     }
 
@@ -265,7 +269,7 @@ class KubernetesJobRunnerTest {
     @Test
     void refusesAWorkspaceLargerThanAConfigMapBeforeCallingTheApi() {
         KubernetesJobRunner runner = runner();
-        JobRequest huge = new JobRequest("req-huge", 0, "python", Map.of("blob.txt", "x".repeat(1024 * 1024 + 1)),
+        JobRequest huge = new JobRequest("req-huge", 0, 1, "python", Map.of("blob.txt", "x".repeat(1024 * 1024 + 1)),
                 List.of("python3"), Map.of(), runner.config().defaultLimits());
 
         assertThatThrownBy(() -> runner.run(huge)).isInstanceOfSatisfying(KubernetesSandboxException.class,

@@ -42,7 +42,7 @@ class KubernetesJobSpecTest {
             KubernetesSandboxConfig config = config(Map.of("executor.kubernetes.service.account", "assay-sandbox-runner"));
             JobLimits limits = config.defaultLimits().withActiveDeadline(Duration.ofMillis(45_500))
                     .withMemoryLimitBytes(200L * 1024 * 1024).withWorkspaceBytes(32L * 1024 * 1024);
-            JobRequest request = new JobRequest("7f3c1a9e-5b2d-4c8f-9e1a-2b3c4d5e6f70", 3, "Python", FILES,
+            JobRequest request = new JobRequest("7f3c1a9e-5b2d-4c8f-9e1a-2b3c4d5e6f70", 3, 2, "Python", FILES,
                     List.of("python3", "/opt/assay/harness.py", "--marker", "@@"), Map.of("PYTHONHASHSEED", "0"), limits);
             try (FakeJobController controller = new FakeJobController(emulator, NS, LOG_LIMIT, Script.completes("{}", ""))) {
                 result = new KubernetesJobRunner(emulator.client(), config).run(request);
@@ -164,8 +164,9 @@ class KubernetesJobSpecTest {
     @Test
     void everythingIsLabelledWithTheRequestAndTheConfigMapIsOwnedByTheJob() {
         Map<String, String> expected = Map.of("assay.dev/request-id", "7f3c1a9e-5b2d-4c8f-9e1a-2b3c4d5e6f70",
-                "assay.dev/attempt", "3", "assay.dev/language", "python", "app.kubernetes.io/name", "assay-sandbox");
-        assertThat(job.getMetadata().getName()).isEqualTo(result.jobName()).isEqualTo("assay-7f3c1a9e-5b2d-4c8f-9e1a-2b3c4d5e6f70-a3");
+                "assay.dev/attempt", "3", "assay.dev/candidate", "2", "assay.dev/language", "python",
+                "app.kubernetes.io/name", "assay-sandbox");
+        assertThat(job.getMetadata().getName()).isEqualTo(result.jobName()).isEqualTo("assay-7f3c1a9e-5b2d-4c8f-9e1a-2b3c4d5e6f70-a3c2");
         assertThat(job.getMetadata().getLabels()).containsAllEntriesOf(expected);
         assertThat(job.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(expected);
         assertThat(configMap.getMetadata().getLabels()).containsAllEntriesOf(expected);

@@ -53,9 +53,13 @@ class KubernetesSandboxTest {
     }
 
     private SandboxRequest request(String requestId, int attempt) {
+        return request(requestId, attempt, 1);
+    }
+
+    private SandboxRequest request(String requestId, int attempt, int candidate) {
         return new SandboxRequest(workspace, List.of("/usr/bin/python3", "-I", "python_harness.py"), List.of(Path.of("/opt/ignored")),
                 Map.of(), new SandboxLimits(Duration.ofSeconds(30), 30, 256L * 1024 * 1024, 32, OUTPUT_BYTES, 1024 * 1024),
-                MARKER, new SandboxRequest.Run(requestId, attempt, "PYTHON"));
+                MARKER, new SandboxRequest.Run(requestId, attempt, candidate, "PYTHON"));
     }
 
     @Test
@@ -63,7 +67,7 @@ class KubernetesSandboxTest {
         String report = "{\"tests\":[{\"name\":\"test_add\",\"status\":\"PASSED\"}]}";
         controller = new FakeJobController(emulator, NS, LOG_LIMIT, Script.completes("{}", "collecting\n" + MARKER + "\n" + report));
 
-        SandboxResult result = sandbox.run(request("req-ok", 2));
+        SandboxResult result = sandbox.run(request("req-ok", 2, 3));
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.stdout()).isEqualTo("collecting\n");
@@ -71,7 +75,9 @@ class KubernetesSandboxTest {
         assertThat(result.timedOut()).isFalse();
         assertThat(result.enforced()).isEqualTo(Violation.NONE);
         assertThat(controller.jobs()).singleElement().satisfies(job -> {
-            assertThat(job.getMetadata().getLabels()).containsEntry("assay.dev/request-id", "req-ok").containsEntry("assay.dev/attempt", "2");
+            assertThat(job.getMetadata().getName()).isEqualTo("assay-req-ok-a2c3");
+            assertThat(job.getMetadata().getLabels()).containsEntry("assay.dev/request-id", "req-ok").containsEntry("assay.dev/attempt", "2")
+                    .containsEntry("assay.dev/candidate", "3");
         });
         assertThat(new BatchV1Api(emulator.client()).listNamespacedJob(NS).execute().getItems()).as("Job deleted after the run").isEmpty();
     }

@@ -69,6 +69,7 @@ public final class VerdictEngine {
         return Verdict.newBuilder()
                 .setRequestId(result.getRequestId())
                 .setAttempt(result.getAttempt())
+                .setCandidate(result.getGeneration().getCandidate())
                 .setPassed(passed)
                 .setSummary(summary)
                 .setFindings(findings)

@@ -98,6 +98,7 @@ public final class RiskGate {
         return ApprovalRequest.newBuilder()
                 .setRequestId(result.getRequestId())
                 .setAttempt(result.getAttempt())
+                .setCandidate(result.getGeneration().getCandidate())
                 .setRiskLevel(assessment.level())
                 .setRiskScore(assessment.score())
                 .setDecision(assessment.decision())
