@@ -43,8 +43,9 @@ final class StatusCommand extends CliCommand {
         }
         if (view.outcome() != null) {
             RequestView.Result o = view.outcome();
-            out().println("Outcome  " + o.status() + " after " + o.attempts() + " attempt(s), risk " + o.riskLevel()
-                    + (o.decidedBy() == null ? "" : ", by " + o.decidedBy()));
+            out().println("Outcome  " + o.status() + " after " + o.attempts() + " attempt(s)"
+                    + (o.candidate() > 0 ? " (candidate " + o.candidate() + ")" : "") + ", risk " + o.riskLevel()
+                    + (o.decidedBy() == null ? "" : ", by " + o.decidedBy()) + ", " + o.tokensSpent() + " model tokens");
             out().println("Reason   " + o.reason());
         } else {
             out().println("Outcome  none yet");
@@ -70,6 +71,8 @@ final class StatusCommand extends CliCommand {
             Map<String, Object> outcome = new LinkedHashMap<>();
             outcome.put("status", o.status().name());
             outcome.put("attempts", o.attempts());
+            outcome.put("candidate", o.candidate());
+            outcome.put("tokensSpent", o.tokensSpent());
             outcome.put("reason", o.reason());
             outcome.put("riskLevel", o.riskLevel().name());
             outcome.put("decidedBy", o.decidedBy());

@@ -58,10 +58,11 @@ class CliIT {
 
         CliStack.Run status = stack.cli("status", "ex-slugify");
         assertThat(status.exit()).isZero();
-        assertThat(status.out()).contains("Stage    COMPLETED", "Outcome  APPROVED after 1 attempt(s), risk LOW, by gate:auto-approve",
+        assertThat(status.out()).contains("Stage    COMPLETED", "Outcome  APPROVED after 1 attempt(s) (candidate 1), risk LOW, by gate:auto-approve, 0 model tokens",
                 "RECEIVED → CONTEXT_ASSEMBLED");
         JsonNode statusJson = JSON.readTree(stack.cli("--output", "json", "status", "ex-slugify").out());
         assertThat(statusJson.path("outcome").path("status").asText()).isEqualTo("APPROVED");
+        assertThat(statusJson.path("outcome").path("candidate").asInt()).isEqualTo(1);
         assertThat(statusJson.path("pending").asBoolean()).isFalse();
 
         // The verifier seals its own events; the other services' events are outside the chain unless it chains them too.

@@ -116,11 +116,11 @@ public record RequestView(String requestId, Approval approval, Result outcome, L
 
     /** The request's outcome. */
     public record Result(dev.assay.avro.OutcomeStatus status, int attempts, String reason, dev.assay.avro.RiskLevel riskLevel,
-            String decidedBy, long completedAtMillis) {
+            String decidedBy, long completedAtMillis, int candidate, long tokensSpent) {
 
         static Result of(Outcome o) {
             return new Result(o.getStatus(), o.getAttempts(), o.getReason(), o.getRiskLevel(), o.getDecidedBy(),
-                    millis(o.getCompletedAt()));
+                    millis(o.getCompletedAt()), o.getCandidate(), o.getTokensSpent());
         }
     }
 

@@ -28,6 +28,7 @@ final class AssayRequests {
                 .setRepository(new RepositoryRef("https://git.example.com/acme/slug.git", "main"))
                 .setMaxAttempts(2)
                 .setTokenBudget(4000)
+                .setCandidates(2)
                 .setMetadata(Map.of("origin", "interop"))
                 .setSubmittedAt(SUBMITTED_AT)
                 .build();

@@ -105,6 +105,11 @@ class ConfluentJsClientInteropIT {
         request.getFiles().forEach(f -> files.addObject().put("path", f.getPath()).put("content", f.getContent()));
         out.putObject("repository").put("url", request.getRepository().getUrl()).put("ref", request.getRepository().getRef());
         out.put("maxAttempts", request.getMaxAttempts()).put("tokenBudget", request.getTokenBudget());
+        if (request.getCandidates() == null) {
+            out.putNull("candidates");
+        } else {
+            out.put("candidates", request.getCandidates().intValue());
+        }
         ObjectNode metadata = out.putObject("metadata");
         request.getMetadata().forEach(metadata::put);
         out.put("submittedAt", request.getSubmittedAt().toEpochMilli());

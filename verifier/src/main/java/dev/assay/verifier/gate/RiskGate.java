@@ -76,6 +76,13 @@ public final class RiskGate {
             reasons.add("passed on attempt " + result.getAttempt() + ": +" + extraAttempts * policy.attemptScore());
         }
 
+        int candidates = result.getGeneration().getCandidates();
+        if (candidates > 1) {
+            // No score: what was tried is told to the reviewer; the tests and checks judged this candidate alone.
+            reasons.add("candidate " + result.getGeneration().getCandidate() + " of " + candidates
+                    + " generated for attempt " + result.getAttempt() + ", the first to pass");
+        }
+
         int changed = changedLines(request, files);
         int diffScore = policy.diffScore(changed);
         if (diffScore > 0) {

@@ -118,6 +118,18 @@ class RiskGateTest {
     }
 
     @Test
+    void aWinningCandidateIsNamedWithoutChangingTheScore() {
+        RiskAssessment single = assess(Fixtures.passed("r", 1, ArtifactKind.LIBRARY_CODE));
+        RiskAssessment chosen = assess(Fixtures.candidate(Fixtures.passed("r", 1, ArtifactKind.LIBRARY_CODE), 3, 4, 10));
+
+        assertThat(chosen.reasons()).contains("candidate 3 of 4 generated for attempt 1, the first to pass");
+        assertThat(single.reasons()).noneMatch(reason -> reason.startsWith("candidate"));
+        assertThat(chosen.score()).isEqualTo(single.score());
+        assertThat(gate.approvalRequest(Fixtures.candidate(Fixtures.passed("r", 1, ArtifactKind.LIBRARY_CODE), 3, 4, 10),
+                engine.judge(Fixtures.passed("r", 1, ArtifactKind.LIBRARY_CODE)), chosen).getCandidate()).isEqualTo(3);
+    }
+
+    @Test
     void approvalRequestCarriesTheEvidence() {
         ExecutionResult r = Fixtures.passed("r", 2, ArtifactKind.API_ENDPOINT);
         Verdict v = engine.judge(r);
