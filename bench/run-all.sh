@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Produces every figure of BENCHMARKS.md in one go, on a quiet machine: full HumanEval (164 problems, Python, Java,
-# JavaScript), the pipeline runs (overhead, no-sandbox, 1/2/4 instances) and context assembly over 10k files.
+# JavaScript), the pipeline runs (overhead, no-sandbox, 1/2/4 instances, 3 candidates) and context assembly over 10k files.
 # Output: bench/target/results-<time>.txt.
 # Usage (from the repository root, after ./assay build):  bench/run-all.sh [requests-per-pipeline-run]
 set -euo pipefail
@@ -23,5 +23,6 @@ bench pipeline --requests 40 --interval PT2S
 bench pipeline --requests "$N" --no-sandbox --partitions 6 --instances 2
 bench pipeline --requests "$N" --no-sandbox --partitions 6 --instances 4
 bench pipeline --requests "$N" --partitions 6 --instances 2
+bench pipeline --requests 40 --candidates 3
 bench context --files 10000
 echo "results in $OUT"

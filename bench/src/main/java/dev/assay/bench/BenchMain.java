@@ -127,6 +127,11 @@ public final class BenchMain {
                 + "each request ending FAILED (no tests ran) after one pass through all four services.")
         boolean noSandbox;
 
+        @Option(names = "--candidates", defaultValue = "1",
+                description = "Candidates per attempt (generator.candidates): each one a model call and a sandbox run; "
+                        + "the first to pass wins (default: ${DEFAULT-VALUE}).")
+        int candidates;
+
         @Override
         public Integer call() throws Exception {
             PrintStream out = System.out;
@@ -136,7 +141,8 @@ public final class BenchMain {
             try {
                 Path completions = PipelineBench.scriptedDir(dir);
                 AssayConfig base = baseConfig(dir, partitions).with(Map.of("generator.scripted.dir", completions.toString(),
-                        "executor.slots", Integer.toString(slots)));
+                        "executor.slots", Integer.toString(slots), "generator.candidates", Integer.toString(candidates),
+                        "generator.candidates.max", Integer.toString(Math.max(4, candidates))));
                 try (DevStack stack = new DevStack(dir.resolve("stack"), base)) {
                     stack.start();
                     for (int i = 2; i <= instances; i++) {
@@ -150,7 +156,8 @@ public final class BenchMain {
                     PipelineBench.Result result = bench.run("measured", requests, interval);
                     KafkaHop.Result hop = KafkaHop.measure(CommonSettings.from("bench", stack.config()).kafkaClientProperties(), hopRecords);
                     PipelineBench.report(out, partitions + " partitions, " + instances + " instance(s) per service"
-                            + (noSandbox ? ", no sandbox" : "") + (interval.isZero() ? "" : ", one every " + interval), result, hop);
+                            + (noSandbox ? ", no sandbox" : "") + (interval.isZero() ? "" : ", one every " + interval)
+                            + (candidates == 1 ? "" : ", " + candidates + " candidates per attempt"), result, hop);
                     extra.forEach(PipelineServices::close);
                     extra.clear();
                     out.println("load average at the end: " + Machine.loadAverage());

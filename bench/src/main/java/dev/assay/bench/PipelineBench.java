@@ -107,9 +107,14 @@ public final class PipelineBench {
                     .filter(byId::containsKey).collect(Collectors.toSet()).size() == n, timeout);
             ResourceMeter.Usage usage = meter.stop();
 
+            // With several candidates per attempt the stages are timed along the candidate that won.
+            Map<String, Integer> winner = new HashMap<>();
+            recorder.seen(topics.outcomes()).forEach(o -> winner.put(o.key(), o.value().getCandidate()));
             Map<String, Instant> assembled = latest(recorder.seen(topics.contexts()), byId, AssembledContext::getAssembledAt);
-            Map<String, Instant> generated = latest(recorder.seen(topics.generations()), byId, Generation::getGeneratedAt);
-            Map<String, Instant> executed = latest(recorder.seen(topics.executions()), byId, ExecutionResult::getExecutedAt);
+            Map<String, Instant> generated = latest(ofWinner(recorder.seen(topics.generations()), winner, Generation::getCandidate),
+                    byId, Generation::getGeneratedAt);
+            Map<String, Instant> executed = latest(ofWinner(recorder.seen(topics.executions()), winner,
+                    e -> e.getGeneration().getCandidate()), byId, ExecutionResult::getExecutedAt);
             Map<String, Instant> completed = latest(recorder.seen(topics.outcomes()), byId, Outcome::getCompletedAt);
             Map<String, Stats> stages = new LinkedHashMap<>();
             stages.put("context-assembler (request -> context)", between(byId.keySet(), id -> byId.get(id).getSubmittedAt(), assembled::get));
@@ -121,14 +126,21 @@ public final class PipelineBench {
             outcomes.forEach(o -> endToEnd.add((o.receivedNanos() - sentNanos.get(o.key())) / 1_000_000));
             int approved = (int) outcomes.stream().filter(o -> o.value().getStatus() == OutcomeStatus.APPROVED).count();
             Map<String, Long> sandboxById = new HashMap<>();
-            recorder.seen(topics.executions()).stream().filter(s -> byId.containsKey(s.key()))
-                    .forEach(s -> sandboxById.put(s.key(), s.value().getDurationMs()));
+            ofWinner(recorder.seen(topics.executions()), winner, e -> e.getGeneration().getCandidate()).stream()
+                    .filter(s -> byId.containsKey(s.key())).forEach(s -> sandboxById.put(s.key(), s.value().getDurationMs()));
             List<Long> withoutSandbox = new ArrayList<>();
             outcomes.forEach(o -> withoutSandbox.add((o.receivedNanos() - sentNanos.get(o.key())) / 1_000_000
                     - sandboxById.getOrDefault(o.key(), 0L)));
             return new Result(n, outcomes.size(), approved, usage, stages, Stats.of(sandboxById.values()), Stats.of(endToEnd),
                     Stats.of(withoutSandbox), complete);
         }
+    }
+
+    /** The records of each request's winning candidate; all of them for requests no candidate won (candidate 0). */
+    private static <V> List<TopicRecorder.Seen<V>> ofWinner(List<TopicRecorder.Seen<V>> seen, Map<String, Integer> winner,
+            Function<V, Integer> candidate) {
+        return seen.stream().filter(s -> winner.getOrDefault(s.key(), 0) == 0
+                || winner.get(s.key()).equals(candidate.apply(s.value()))).toList();
     }
 
     private static <V> Map<String, Instant> latest(List<TopicRecorder.Seen<V>> seen, Map<String, ?> ids, Function<V, Instant> at) {
@@ -164,7 +176,7 @@ public final class PipelineBench {
     public static void report(PrintStream out, String label, Result r, KafkaHop.Result hop) {
         out.printf("%n== pipeline overhead %s: %d requests ==%n", label, r.requests());
         out.printf("outcomes=%d approved=%d (%s)%s%n", r.outcomes(), r.approved(),
-                r.sandboxMillis().count() == 0 || r.approved() < r.outcomes() ? "sandbox skipped or tests failed: see the stages" : "each with one sandboxed test run",
+                r.sandboxMillis().count() == 0 || r.approved() < r.outcomes() ? "sandbox skipped or tests failed: see the stages" : "each with a sandboxed test run per candidate",
                 r.complete() ? "" : " INCOMPLETE (timed out)");
         out.printf("  %s%n  throughput %.2f requests/s%n", r.usage().line(), r.requestsPerSecond());
         r.stages().forEach((stage, stats) -> out.printf("  %-40s %s%n", stage, stats.line()));
