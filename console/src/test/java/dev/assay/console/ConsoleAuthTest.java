@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.assay.runtime.AssayConfig;
+import dev.assay.runtime.testing.MutableClock;
 import java.net.InetAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +18,7 @@ class ConsoleAuthTest {
     static final String SHARED_TOKEN = "shared-token-0123456789";
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
-    private final MutableClock clock = new MutableClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
 
     static ConsoleConfig config(Map<String, String> extra) {
         Map<String, String> values = new HashMap<>(Map.of(ConsoleConfig.TOKEN, SHARED_TOKEN,
@@ -90,29 +89,5 @@ class ConsoleAuthTest {
         assertThatThrownBy(() -> ConsoleConfig.from(AssayConfig.of(Map.of()))).hasMessageContaining("never runs open");
         assertThatThrownBy(() -> ConsoleConfig.from(AssayConfig.of(Map.of(ConsoleConfig.TOKEN, "short"))))
                 .hasMessageContaining("at least 16");
-    }
-
-    /** A clock tests move forward. */
-    static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-11-23T10:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

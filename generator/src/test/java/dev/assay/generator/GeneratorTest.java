@@ -184,6 +184,45 @@ class GeneratorTest {
     }
 
     @Test
+    void theCandidatesOfAnAttemptAreCalledAtTheSameTime() {
+        // Each call waits until all three are in flight: called one after another, the first would give up and fail.
+        java.util.concurrent.CountDownLatch allInFlight = new java.util.concurrent.CountDownLatch(3);
+        ModelProvider rendezvous = new ModelProvider() {
+            @Override
+            public String name() {
+                return "rendezvous";
+            }
+
+            @Override
+            public String model() {
+                return "rendezvous";
+            }
+
+            @Override
+            public Completion complete(Prompt prompt) throws ModelProviderException {
+                allInFlight.countDown();
+                try {
+                    if (!allInFlight.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                        throw new ModelProviderException("candidate " + prompt.candidate() + " was alone in flight");
+                    }
+                } catch (InterruptedException e) {
+                    throw new ModelProviderException("interrupted", e);
+                }
+                return new Completion("```python path=slug.py\nX = " + prompt.candidate() + "\n```\n", 10, 5, "rendezvous-1");
+            }
+        };
+        GeneratorConfig config = Fixtures.config(dir.toString());
+        Generator generator = new Generator(topics, rendezvous, new PromptBuilder("v1", config), new CompletionParser(10_000, 10),
+                Clock.fixed(NOW, ZoneOffset.UTC), meters, unlimited(), request -> 3);
+
+        List<Emit<?>> out = generator.onContext("req-1", Fixtures.context());
+
+        assertThat(out).map(Emit::value).filteredOn(Generation.class::isInstance).map(Generation.class::cast)
+                .allSatisfy(g -> assertThat(g.getStatus()).isEqualTo(GenerationStatus.OK))
+                .extracting(g -> g.getFiles().get(0).getContent()).containsExactly("X = 1\n", "X = 2\n", "X = 3\n");
+    }
+
+    @Test
     void aRequestAskingForMoreCandidatesThanAllowedGetsTheMaximum() throws Exception {
         Files.writeString(dir.resolve("req-1.attempt-1.md"), "```python path=slug.py\nX = 1\n```\n");
         AssayRequest greedy = Fixtures.request().setCandidates(50).build();

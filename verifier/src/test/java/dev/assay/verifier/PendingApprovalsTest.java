@@ -9,6 +9,7 @@ import dev.assay.avro.ArtifactKind;
 import dev.assay.avro.ExecutionResult;
 import dev.assay.avro.GateDecision;
 import dev.assay.avro.RiskLevel;
+import dev.assay.runtime.testing.MutableClock;
 import dev.assay.schemas.Topics;
 import dev.assay.schemas.registry.InMemorySchemaRegistryClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

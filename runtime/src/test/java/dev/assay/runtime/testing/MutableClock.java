@@ -1,4 +1,4 @@
-package dev.assay.verifier;
+package dev.assay.runtime.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
+/**
+ * A UTC clock tests move by hand, shared by the modules' tests through the runtime test-jar (only this package is
+ * in it). Volatile: the code under test may read it from other threads.
+ */
 public final class MutableClock extends Clock {
     private volatile Instant now;
 
