@@ -40,6 +40,25 @@ final class DlqCommand {
         }
     }
 
+    /**
+     * The first dead letter of each origin (topic, partition, offset headers); dead letters without all three are all
+     * kept. A stage may dead-letter one input twice — Kafka Streams re-reads a skipped record after a crash — and a
+     * second copy must neither be counted nor replayed again.
+     */
+    static List<ConsumerRecord<byte[], byte[]>> firstCopies(List<ConsumerRecord<byte[], byte[]>> deadLetters) {
+        java.util.Set<List<String>> seen = new java.util.HashSet<>();
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : deadLetters) {
+            Map<String, String> h = DeadLetter.of(r).headers();
+            List<String> origin = java.util.Arrays.asList(h.get(DeadLetterHeaders.ORIGINAL_TOPIC),
+                    h.get(DeadLetterHeaders.ORIGINAL_PARTITION), h.get(DeadLetterHeaders.ORIGINAL_OFFSET));
+            if (origin.contains(null) || seen.add(origin)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
     /** Filters shared by list and replay. */
     abstract static class Selection extends CliCommand {
         @Option(names = "--topic", paramLabel = "TOPIC", description = "Only dead letters that came from this topic (header " + DeadLetterHeaders.ORIGINAL_TOPIC + ").")
@@ -57,7 +76,7 @@ final class DlqCommand {
             try (TopicReader reader = new TopicReader(ctx().kafkaProps(), List.of(ctx().topics().deadLetter()), null)) {
                 reader.readToEnd(all::add, READ_TIMEOUT);
             }
-            List<ConsumerRecord<byte[], byte[]>> selected = all.stream()
+            List<ConsumerRecord<byte[], byte[]>> selected = firstCopies(all).stream()
                     .filter(r -> originalTopic == null || originalTopic.equals(DeadLetter.of(r).originalTopic()))
                     .filter(r -> partition == null || r.partition() == partition)
                     .filter(r -> offset == null || r.offset() == offset)
@@ -70,7 +89,7 @@ final class DlqCommand {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List dead letters with their error headers.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List dead letters with their error headers, one per original record.")
     static final class ListCommand extends Selection {
         @Option(names = "--limit", defaultValue = "100", description = "At most this many, the most recent (default ${DEFAULT-VALUE}).")
         int limit;
