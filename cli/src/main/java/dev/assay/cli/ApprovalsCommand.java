@@ -1,6 +1,7 @@
 package dev.assay.cli;
 
 import dev.assay.console.RequestView;
+import dev.assay.verifier.StoredFile;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,7 +31,7 @@ final class ApprovalsCommand extends CliCommand {
                 row.put("attempt", a.attempt());
                 row.put("task", a.task());
                 row.put("reasons", a.reasons());
-                row.put("files", a.files().stream().map(RequestView.FileView::path).toList());
+                row.put("files", a.files().stream().map(StoredFile::path).toList());
                 row.put("gatedAt", Instant.ofEpochMilli(a.gatedAtMillis()).toString());
                 rows.add(row);
             }

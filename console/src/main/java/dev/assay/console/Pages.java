@@ -4,6 +4,9 @@ import static org.owasp.encoder.Encode.forHtml;
 import static org.owasp.encoder.Encode.forHtmlAttribute;
 import static org.owasp.encoder.Encode.forUriComponent;
 
+import dev.assay.verifier.StoredFile;
+import dev.assay.verifier.StoredFinding;
+import dev.assay.verifier.StoredTest;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -91,7 +94,7 @@ final class Pages {
                     .append(time(a.gatedAtMillis())).append("</p>").append(list(a.reasons())).append("</section>");
             body.append("<section><h2>Task</h2><p class=\"task\">").append(forHtml(a.task())).append("</p></section>");
             body.append("<section><h2>Generated files</h2>");
-            for (RequestView.FileView f : a.files()) {
+            for (StoredFile f : a.files()) {
                 body.append("<h3><code>").append(forHtml(f.path())).append("</code></h3><pre class=\"code\"><code>")
                         .append(forHtml(f.content())).append("</code></pre>");
             }
@@ -100,7 +103,7 @@ final class Pages {
                 body.append("<p class=\"empty\">No test results.</p>");
             } else {
                 body.append("<table class=\"list\" id=\"tests\"><thead><tr><th>Test</th><th>Status</th><th>ms</th><th>Message</th></tr></thead><tbody>");
-                for (RequestView.TestView t : a.tests()) {
+                for (StoredTest t : a.tests()) {
                     body.append("<tr><td><code>").append(forHtml(t.name())).append("</code></td><td>").append(status(t.status()))
                             .append("</td><td>").append(t.durationMs()).append("</td><td>")
                             .append(forHtml(t.message() == null ? "" : t.message())).append("</td></tr>");
@@ -112,7 +115,7 @@ final class Pages {
                 body.append("<p class=\"empty\">No findings.</p>");
             } else {
                 body.append("<ul class=\"findings\">");
-                for (RequestView.FindingView f : a.findings()) {
+                for (StoredFinding f : a.findings()) {
                     body.append("<li>").append(risk(f.severity())).append(" <code>").append(forHtml(f.check())).append("</code> ")
                             .append(forHtml(f.message()));
                     if (f.path() != null) {

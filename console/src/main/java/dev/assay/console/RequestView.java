@@ -6,6 +6,9 @@ import dev.assay.avro.AuditEvent;
 import dev.assay.avro.AuditEventType;
 import dev.assay.avro.GateDecision;
 import dev.assay.avro.Outcome;
+import dev.assay.verifier.StoredFile;
+import dev.assay.verifier.StoredFinding;
+import dev.assay.verifier.StoredTest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,30 +91,15 @@ public record RequestView(String requestId, Approval approval, Result outcome, L
 
     /** The gate's request for a decision, with the evidence a reviewer needs. */
     public record Approval(int attempt, int candidate, dev.assay.avro.RiskLevel riskLevel, int riskScore, GateDecision decision,
-            List<String> reasons, String task, List<FileView> files, List<TestView> tests, List<FindingView> findings,
+            List<String> reasons, String task, List<StoredFile> files, List<StoredTest> tests, List<StoredFinding> findings,
             String policyVersion, long gatedAtMillis) {
 
         static Approval of(ApprovalRequest r) {
             return new Approval(r.getAttempt(), r.getCandidate(), r.getRiskLevel(), r.getRiskScore(), r.getDecision(),
                     List.copyOf(r.getReasons()), r.getTask(),
-                    r.getFiles().stream().map(f -> new FileView(f.getPath(), f.getContent())).toList(),
-                    r.getTests().stream().map(t -> new TestView(t.getName(), t.getStatus().name(), t.getMessage(), t.getDurationMs())).toList(),
-                    r.getFindings().stream().map(f -> new FindingView(f.getCheck(), f.getSeverity().name(), f.getMessage(),
-                            f.getPath(), f.getLine())).toList(),
+                    StoredFile.of(r.getFiles()), StoredTest.of(r.getTests()), StoredFinding.of(r.getFindings()),
                     r.getPolicyVersion(), millis(r.getGatedAt()));
         }
-    }
-
-    /** A generated file. */
-    public record FileView(String path, String content) {
-    }
-
-    /** One test case as the sandbox reported it. */
-    public record TestView(String name, String status, String message, long durationMs) {
-    }
-
-    /** One check result on the generated files. */
-    public record FindingView(String check, String severity, String message, String path, Integer line) {
     }
 
     /** The request's outcome. */

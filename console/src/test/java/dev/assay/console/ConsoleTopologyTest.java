@@ -11,6 +11,7 @@ import dev.assay.avro.OutcomeStatus;
 import dev.assay.avro.RiskLevel;
 import dev.assay.schemas.Topics;
 import dev.assay.schemas.registry.InMemorySchemaRegistryClient;
+import dev.assay.verifier.StoredFile;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -57,7 +58,7 @@ class ConsoleTopologyTest {
         RequestView r1 = store.get("r1");
         assertThat(r1.pending()).isTrue();
         assertThat(r1.audit()).extracting(RequestView.AuditEntry::type).containsExactly(AuditEventType.RECEIVED, AuditEventType.GATED);
-        assertThat(r1.approval().files()).extracting(RequestView.FileView::path).containsExactly("greet.py");
+        assertThat(r1.approval().files()).extracting(StoredFile::path).containsExactly("greet.py");
         assertThat(store.get("r2").pending()).isFalse();
 
         outcomes.pipeInput("r1", Records.outcome("r1", OutcomeStatus.REJECTED, "alice"));

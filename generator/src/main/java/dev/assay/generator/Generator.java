@@ -9,6 +9,7 @@ import dev.assay.avro.Generation;
 import dev.assay.avro.GenerationStatus;
 import dev.assay.avro.SourceFile;
 import dev.assay.runtime.Emit;
+import dev.assay.schemas.Candidates;
 import dev.assay.schemas.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -147,11 +148,9 @@ public final class Generator {
         List<Emit<?>> out = new ArrayList<>(2 * generations.size());
         for (Generation generation : generations) {
             String id = generation.getRequestId();
-            String detail = (generation.getCandidates() > 1
-                    ? "candidate " + generation.getCandidate() + " of " + generation.getCandidates() + ": " : "")
-                    + (generation.getStatus() == GenerationStatus.OK
-                            ? generation.getFiles().size() + " files from " + generation.getProvider() + "/" + generation.getModel()
-                            : "failed: " + generation.getFailureReason());
+            String detail = Candidates.auditPrefix(generation) + (generation.getStatus() == GenerationStatus.OK
+                    ? generation.getFiles().size() + " files from " + generation.getProvider() + "/" + generation.getModel()
+                    : "failed: " + generation.getFailureReason());
             AuditEvent audit = AuditEvent.newBuilder().setRequestId(id).setType(AuditEventType.GENERATED).setService(SERVICE)
                     .setAttempt(generation.getAttempt()).setDetail(detail).setOccurredAt(generation.getGeneratedAt()).build();
             out.add(Emit.of(topics.generations(), id, generation));

@@ -53,8 +53,8 @@ public final class FixLoop {
         int passedTests = (int) result.getTests().stream().filter(t -> t.getStatus() == TestStatus.PASSED).count();
         int blocking = (int) verdict.getFindings().stream().filter(Findings::isBlocking).count();
         return new RequestState.FailedCandidate(result.getGeneration().getCandidate(), passedTests, blocking, verdict.getSummary(),
-                RequestState.StoredFile.of(result.getGeneration().getFiles()), feedback(result, verdict),
-                RequestState.StoredTest.of(verdict.getFailedTests()), RequestState.StoredFinding.of(verdict.getFindings()),
+                StoredFile.of(result.getGeneration().getFiles()), feedback(result, verdict),
+                StoredTest.of(verdict.getFailedTests()), StoredFinding.of(verdict.getFindings()),
                 previousOutput(result));
     }
 
@@ -74,10 +74,10 @@ public final class FixLoop {
                 .setRequestId(last.getRequestId())
                 .setAttempt(last.getAttempt() + 1)
                 .setContext(last.getGeneration().getContext())
-                .setPreviousFiles(RequestState.StoredFile.toSource(closest.files()))
+                .setPreviousFiles(StoredFile.toSource(closest.files()))
                 .setFeedback(feedback)
-                .setFailedTests(RequestState.StoredTest.toAvro(closest.failedTests()))
-                .setFindings(RequestState.StoredFinding.toAvro(closest.findings()))
+                .setFailedTests(StoredTest.toAvro(closest.failedTests()))
+                .setFindings(StoredFinding.toAvro(closest.findings()))
                 .setPreviousOutput(closest.previousOutput())
                 .setCandidatesTried(candidates)
                 .setTokensSpent(tokensSpent)

@@ -11,6 +11,7 @@ import dev.assay.avro.Generation;
 import dev.assay.avro.Outcome;
 import dev.assay.avro.OutcomeStatus;
 import dev.assay.avro.Verdict;
+import dev.assay.schemas.Candidates;
 import dev.assay.verifier.checks.VerdictEngine;
 import dev.assay.verifier.gate.RiskAssessment;
 import dev.assay.verifier.gate.RiskGate;
@@ -73,7 +74,7 @@ public final class RequestLifecycle {
                 : state;
         judging = judging.withJudged(candidate, (long) generation.getTokensIn() + generation.getTokensOut());
         Verdict verdict = engine.judge(result);
-        String prefix = candidates == 1 ? "" : "candidate " + candidate + " of " + candidates + ": ";
+        String prefix = Candidates.auditPrefix(generation);
         List<AuditEvent> events = new ArrayList<>();
         events.add(audit.executed(result, prefix));
         events.add(audit.event(id, AuditEventType.VERDICT, attempt, prefix + verdict.getSummary()));
@@ -153,7 +154,7 @@ public final class RequestLifecycle {
                 .setRiskLevel(state.riskLevel())
                 .setDecidedBy(decidedBy)
                 // Only approved code is handed on; a rejected candidate stays in the approval request's evidence.
-                .setFiles(status == OutcomeStatus.APPROVED ? RequestState.StoredFile.toSource(state.files()) : List.of())
+                .setFiles(status == OutcomeStatus.APPROVED ? StoredFile.toSource(state.files()) : List.of())
                 .setCandidate(state.candidate())
                 .setTokensSpent(state.tokensSpent())
                 .setCompletedAt(clock.instant())

@@ -1,12 +1,8 @@
 package dev.assay.verifier;
 
-import dev.assay.avro.Finding;
 import dev.assay.avro.GateDecision;
 import dev.assay.avro.RiskLevel;
-import dev.assay.avro.Severity;
 import dev.assay.avro.SourceFile;
-import dev.assay.avro.TestCaseResult;
-import dev.assay.avro.TestStatus;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,44 +37,6 @@ public record RequestState(int lastAttempt, Phase phase, RiskLevel riskLevel, Ga
         AWAITING_DECISION,
         /** Its outcome has been written; nothing changes it any more. */
         CLOSED
-    }
-
-    /** A generated file kept for the outcome (Avro classes are not JSON beans). */
-    public record StoredFile(String path, String content) {
-        static List<StoredFile> of(List<SourceFile> files) {
-            return files.stream().map(f -> new StoredFile(f.getPath(), f.getContent())).toList();
-        }
-
-        static List<SourceFile> toSource(List<StoredFile> files) {
-            return files == null ? List.of()
-                    : files.stream().map(f -> new SourceFile(f.path(), f.content())).toList();
-        }
-    }
-
-    /** A failed test kept for a fix request. */
-    public record StoredTest(String name, String status, String message, long durationMs) {
-        static List<StoredTest> of(List<TestCaseResult> tests) {
-            return tests.stream().map(t -> new StoredTest(t.getName(), t.getStatus().name(), t.getMessage(), t.getDurationMs()))
-                    .toList();
-        }
-
-        static List<TestCaseResult> toAvro(List<StoredTest> tests) {
-            return tests.stream().map(t -> new TestCaseResult(t.name(), TestStatus.valueOf(t.status()), t.message(), t.durationMs()))
-                    .toList();
-        }
-    }
-
-    /** A finding kept for a fix request. */
-    public record StoredFinding(String check, String severity, String message, String path, Integer line) {
-        static List<StoredFinding> of(List<Finding> findings) {
-            return findings.stream().map(f -> new StoredFinding(f.getCheck(), f.getSeverity().name(), f.getMessage(), f.getPath(),
-                    f.getLine())).toList();
-        }
-
-        static List<Finding> toAvro(List<StoredFinding> findings) {
-            return findings.stream().map(f -> new Finding(f.check(), Severity.valueOf(f.severity()), f.message(), f.path(), f.line()))
-                    .toList();
-        }
     }
 
     /**

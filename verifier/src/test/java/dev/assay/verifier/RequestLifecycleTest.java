@@ -51,7 +51,7 @@ class RequestLifecycleTest {
         assertThat(step.outcome()).isNull();
         assertThat(step.state().phase()).isEqualTo(RequestState.Phase.AWAITING_DECISION);
         assertThat(step.state().riskLevel()).isEqualTo(RiskLevel.MEDIUM);
-        assertThat(step.state().files()).extracting(RequestState.StoredFile::path).containsExactly("calc.py");
+        assertThat(step.state().files()).extracting(StoredFile::path).containsExactly("calc.py");
     }
 
     @Test
@@ -207,7 +207,7 @@ class RequestLifecycleTest {
 
         assertThat(read).isEqualTo(midway);
         assertThat(read.closest().candidate()).isEqualTo(2);
-        assertThat(read.closest().failedTests()).extracting(RequestState.StoredTest::name).containsExactly("test_add");
+        assertThat(read.closest().failedTests()).extracting(StoredTest::name).containsExactly("test_add");
     }
 
     /** The state after attempt {@code attempt}, one candidate, failed and a fix was requested. */
