@@ -113,8 +113,9 @@ public final class PipelineBench {
             Map<String, Instant> assembled = latest(recorder.seen(topics.contexts()), byId, AssembledContext::getAssembledAt);
             Map<String, Instant> generated = latest(ofWinner(recorder.seen(topics.generations()), winner, Generation::getCandidate),
                     byId, Generation::getGeneratedAt);
-            Map<String, Instant> executed = latest(ofWinner(recorder.seen(topics.executions()), winner,
-                    e -> e.getGeneration().getCandidate()), byId, ExecutionResult::getExecutedAt);
+            List<TopicRecorder.Seen<ExecutionResult>> winningExecutions = ofWinner(recorder.seen(topics.executions()), winner,
+                    e -> e.getGeneration().getCandidate());
+            Map<String, Instant> executed = latest(winningExecutions, byId, ExecutionResult::getExecutedAt);
             Map<String, Instant> completed = latest(recorder.seen(topics.outcomes()), byId, Outcome::getCompletedAt);
             Map<String, Stats> stages = new LinkedHashMap<>();
             stages.put("context-assembler (request -> context)", between(byId.keySet(), id -> byId.get(id).getSubmittedAt(), assembled::get));
@@ -126,8 +127,8 @@ public final class PipelineBench {
             outcomes.forEach(o -> endToEnd.add((o.receivedNanos() - sentNanos.get(o.key())) / 1_000_000));
             int approved = (int) outcomes.stream().filter(o -> o.value().getStatus() == OutcomeStatus.APPROVED).count();
             Map<String, Long> sandboxById = new HashMap<>();
-            ofWinner(recorder.seen(topics.executions()), winner, e -> e.getGeneration().getCandidate()).stream()
-                    .filter(s -> byId.containsKey(s.key())).forEach(s -> sandboxById.put(s.key(), s.value().getDurationMs()));
+            winningExecutions.stream().filter(s -> byId.containsKey(s.key()))
+                    .forEach(s -> sandboxById.put(s.key(), s.value().getDurationMs()));
             List<Long> withoutSandbox = new ArrayList<>();
             outcomes.forEach(o -> withoutSandbox.add((o.receivedNanos() - sentNanos.get(o.key())) / 1_000_000
                     - sandboxById.getOrDefault(o.key(), 0L)));

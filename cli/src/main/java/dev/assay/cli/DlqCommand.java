@@ -4,6 +4,8 @@ import dev.assay.schemas.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,11 +48,11 @@ final class DlqCommand {
      * second copy must neither be counted nor replayed again.
      */
     static List<ConsumerRecord<byte[], byte[]>> firstCopies(List<ConsumerRecord<byte[], byte[]>> deadLetters) {
-        java.util.Set<List<String>> seen = new java.util.HashSet<>();
+        Set<List<String>> seen = new HashSet<>();
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : deadLetters) {
             Map<String, String> h = DeadLetter.of(r).headers();
-            List<String> origin = java.util.Arrays.asList(h.get(DeadLetterHeaders.ORIGINAL_TOPIC),
+            List<String> origin = Arrays.asList(h.get(DeadLetterHeaders.ORIGINAL_TOPIC),
                     h.get(DeadLetterHeaders.ORIGINAL_PARTITION), h.get(DeadLetterHeaders.ORIGINAL_OFFSET));
             if (origin.contains(null) || seen.add(origin)) {
                 out.add(r);
