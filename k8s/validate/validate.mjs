@@ -108,8 +108,9 @@ function crossChecks(objs) {
   if (!defaultDeny) fail(null, "namespace assay needs a default-deny NetworkPolicy");
 
   // The executor's Role: exactly these permissions, in the sandbox namespace only.
+  // Secrets: the per-Job handshake Secrets, by name only (list/watch would hand over every Secret in the namespace).
   const allowed = { "batch/jobs": ["create", "get", "list", "watch", "delete"], "/configmaps": ["create", "get", "delete"],
-                    "/pods": ["get", "list", "watch"], "/pods/log": ["get"] };
+                    "/secrets": ["create", "get", "delete"], "/pods": ["get", "list", "watch"], "/pods/log": ["get"] };
   for (const role of [...byKind("Role"), ...byKind("ClusterRole")]) {
     if (!role.metadata.name.includes("executor")) continue;
     if (role.kind === "ClusterRole" || role.metadata.namespace !== "assay-sandbox") fail(role, "the executor may only hold a Role in assay-sandbox");
@@ -183,7 +184,8 @@ const MUTATIONS = {
   "no seccomp profile": (o) => { const s = pick(o, "Deployment").spec.template.spec; delete s.securityContext.seccompProfile; delete s.containers[0].securityContext.seccompProfile; },
   "wrong probe path": (o) => pick(o, "Deployment").spec.template.spec.containers[0].livenessProbe.httpGet.path = "/metrics",
   "executor may patch jobs": (o) => pick(o, "Role").rules[0].verbs.push("patch"),
-  "executor may read secrets": (o) => pick(o, "Role").rules.push({ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }),
+  "executor may list secrets": (o) => pick(o, "Role").rules.push({ apiGroups: [""], resources: ["secrets"], verbs: ["list"] }),
+  "executor may update secrets": (o) => pick(o, "Role").rules.push({ apiGroups: [""], resources: ["secrets"], verbs: ["update"] }),
   "sandbox egress allowed": (o) => pick(o, "NetworkPolicy", "assay-sandbox").spec.egress = [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }],
   "sandbox not restricted": (o) => o.find((x) => x.kind === "Namespace" && x.metadata.name === "assay-sandbox").metadata.labels["pod-security.kubernetes.io/enforce"] = "baseline",
   "no sandbox quota": (o) => o.splice(o.indexOf(pick(o, "ResourceQuota")), 1),

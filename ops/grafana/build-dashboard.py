@@ -128,12 +128,16 @@ panel("Executions by status (/s)", "timeseries",
 panel("Sandbox violations (selected range)", "bargauge",
       [(f'sum by (violation) (increase(assay_executions_total{{violation!="NONE"}}[{RANGE}]))'
         f' or sum by (violation) (0 * increase(assay_executions_total{{violation="NONE"}}[{RANGE}]))', "{{violation}}")],
-      w=8, desc="Runs stopped by a limit or policy: TIMEOUT, MEMORY, PIDS, OUTPUT_LIMIT, DISK, NETWORK. Zero when none happened.",
+      w=6, desc="Runs stopped by a limit or policy: TIMEOUT, MEMORY, PIDS, OUTPUT_LIMIT, DISK, NETWORK. Zero when none happened.",
+      extra=thresholds(("green", None), ("red", 1)))
+panel("Tampering rejected (selected range)", "stat",
+      [(f'sum(increase(assay_executions_total{{status="TAMPERED"}}[{RANGE}])) or sum(0 * increase(assay_executions_total[{RANGE}]))', "tampered")],
+      w=4, desc="Runs whose generated code attacked its own verification (forged report, patched test framework, early exit, frame or heap walking...); each rejected its request. Alert: AssayVerificationTampered.",
       extra=thresholds(("green", None), ("red", 1)))
 panel("Sandbox run duration p95", "timeseries",
       [(f'histogram_quantile(0.95, sum by (backend, language, le) (rate(assay_sandbox_duration_seconds_bucket[{RI}])))', "p95 {{backend}} {{language}}"),
        (f'sum by (backend) (rate(assay_sandbox_duration_seconds_sum[{RI}])) / sum by (backend) (rate(assay_sandbox_duration_seconds_count[{RI}]))', "mean {{backend}}")],
-      w=8, unit="s", desc="Wall time of one sandboxed run, setup and teardown included.")
+      w=6, unit="s", desc="Wall time of one sandboxed run, setup and teardown included.")
 
 # --- Model ----------------------------------------------------------------------------------------------------
 row("Model")

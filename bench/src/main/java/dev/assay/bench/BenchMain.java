@@ -1,5 +1,7 @@
 package dev.assay.bench;
 
+import dev.assay.executor.humaneval.HumanEvalDataset;
+import dev.assay.executor.humaneval.HumanEvalProblem;
 import dev.assay.avro.Language;
 import dev.assay.devstack.DevStack;
 import dev.assay.devstack.PipelineServices;

@@ -1,5 +1,6 @@
 package dev.assay.bench;
 
+import dev.assay.executor.humaneval.HumanEvalProblem;
 import dev.assay.avro.ArtifactKind;
 import dev.assay.avro.AssayRequest;
 import dev.assay.avro.AssembledContext;

@@ -1,5 +1,6 @@
 package dev.assay.bench;
 
+import dev.assay.executor.humaneval.HumanEvalProblem;
 import dev.assay.avro.Language;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

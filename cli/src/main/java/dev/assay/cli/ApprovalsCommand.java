@@ -32,24 +32,39 @@ final class ApprovalsCommand extends CliCommand {
                 row.put("task", a.task());
                 row.put("reasons", a.reasons());
                 row.put("files", a.files().stream().map(StoredFile::path).toList());
+                row.put("tests", StatusCommand.tests(a.testCounts()));
+                row.put("testEdits", a.testEdits().stream().map(RequestView.TestEdit::path).toList());
                 row.put("gatedAt", Instant.ofEpochMilli(a.gatedAtMillis()).toString());
                 rows.add(row);
             }
             printJson(rows);
             return ExitCodes.OK;
         }
+        out().print(text(pending));
+        out().flush();
+        return ExitCodes.OK;
+    }
+
+    /** One block per pending approval: risk and gate, the task, the evidence counts, edited request tests, the reasons. */
+    static String text(List<RequestView> pending) {
+        StringBuilder out = new StringBuilder();
+        String nl = System.lineSeparator();
         if (pending.isEmpty()) {
-            out().println("No pending approvals.");
+            out.append("No pending approvals.").append(nl);
         }
         for (RequestView v : pending) {
             RequestView.Approval a = v.approval();
-            out().printf("%s  %s (score %d)  %s  attempt %d  gated %s%n", v.requestId(), a.riskLevel(), a.riskScore(),
-                    a.decision(), a.attempt(), Instant.ofEpochMilli(a.gatedAtMillis()));
-            out().println("    task: " + oneLine(a.task()));
-            a.reasons().forEach(r -> out().println("    - " + r));
+            out.append("%s  %s (score %d)  %s  attempt %d  gated %s".formatted(v.requestId(), a.riskLevel(), a.riskScore(),
+                    a.decision(), a.attempt(), Instant.ofEpochMilli(a.gatedAtMillis()))).append(nl);
+            out.append("    task: ").append(oneLine(a.task())).append(nl);
+            out.append("    tests: ").append(a.testCounts().summary()).append(nl);
+            if (!a.testEdits().isEmpty()) {
+                out.append("    test edits: ").append(String.join(", ", a.testEdits().stream().map(RequestView.TestEdit::path).toList()))
+                        .append(nl);
+            }
+            a.reasons().forEach(r -> out.append("    - ").append(r).append(nl));
         }
-        out().flush();
-        return ExitCodes.OK;
+        return out.toString();
     }
 
     private static String oneLine(String text) {

@@ -20,6 +20,16 @@ import java.util.List;
 final class Pages {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
+    private static final String SEALED_HELP = "Sealed: every assertion was compared outside the sandbox, out of reach of the code under test.";
+    private static final String IN_PROCESS_HELP = "In-process: at least one assertion was checked inside the sandbox, where the code under test "
+            + "could interfere with it.";
+    private static final String ORIGIN_REQUEST_HELP = "One of the request's own tests (trusted).";
+    private static final String ORIGIN_GENERATED_HELP = "A test the model wrote; it never counts for one of the request's tests.";
+    private static final String ORIGIN_HELP = "request: one of the request's own tests (trusted); generated: a test the model wrote, "
+            + "never counted for a request test.";
+    private static final String EVIDENCE_HELP = "SEALED: every assertion compared outside the sandbox. IN_PROCESS: at least one "
+            + "assertion checked inside the sandbox, where the code under test could interfere.";
+
     private Pages() {
     }
 
@@ -74,6 +84,11 @@ final class Pages {
         StringBuilder body = new StringBuilder();
         body.append("<p><a href=\"/\">&larr; All requests</a></p>");
         body.append("<h1>Request <code>").append(forHtml(v.requestId())).append("</code></h1>");
+        if (v.outcome() != null && v.outcome().tampered()) {
+            // The one outcome a reviewer must not miss: the generated code attacked its own verification.
+            body.append("<section class=\"tampered\" id=\"tampered\" role=\"alert\"><h2 class=\"error\">Rejected: tampered with verification</h2>")
+                    .append("<p>").append(forHtml(v.outcome().reason())).append("</p></section>");
+        }
         if (notice != null) {
             body.append("<p class=\"notice\" id=\"notice\">").append(forHtml(notice)).append("</p>");
         }
@@ -102,9 +117,14 @@ final class Pages {
             if (a.tests().isEmpty()) {
                 body.append("<p class=\"empty\">No test results.</p>");
             } else {
-                body.append("<table class=\"list\" id=\"tests\"><thead><tr><th>Test</th><th>Status</th><th>ms</th><th>Message</th></tr></thead><tbody>");
+                body.append("<p class=\"evidence-summary\" id=\"test-counts\">").append(forHtml(a.testCounts().summary())).append("</p>");
+                body.append("<table class=\"list\" id=\"tests\"><thead><tr><th>Test</th>")
+                        .append("<th title=\"").append(forHtmlAttribute(ORIGIN_HELP)).append("\">Origin</th>")
+                        .append("<th title=\"").append(forHtmlAttribute(EVIDENCE_HELP)).append("\">Evidence</th>")
+                        .append("<th>Status</th><th>ms</th><th>Message</th></tr></thead><tbody>");
                 for (StoredTest t : a.tests()) {
-                    body.append("<tr><td><code>").append(forHtml(t.name())).append("</code></td><td>").append(status(t.status()))
+                    body.append("<tr><td><code>").append(forHtml(t.name())).append("</code></td><td>").append(origin(t.origin()))
+                            .append("</td><td>").append(evidence(t.evidence())).append("</td><td>").append(status(t.status()))
                             .append("</td><td>").append(t.durationMs()).append("</td><td>")
                             .append(forHtml(t.message() == null ? "" : t.message())).append("</td></tr>");
                 }
@@ -127,7 +147,10 @@ final class Pages {
                 body.append("</ul>");
             }
             body.append("</section>");
-            // The form comes after the evidence: a reviewer reads the code, tests and findings before deciding.
+            if (!a.testEdits().isEmpty()) {
+                body.append(testEdits(a.testEdits()));
+            }
+            // The form comes after the evidence: a reviewer reads the code, tests, findings and test edits before deciding.
             if (v.pending()) {
                 body.append(decisionForm(v.requestId(), csrf));
             }
@@ -146,6 +169,40 @@ final class Pages {
         }
         body.append("</tbody></table></section>");
         return layout("Request " + v.requestId(), identity, body.toString(), csrf);
+    }
+
+    /** Each edited request test as its unified diff: added lines in {@code <ins>}, removed lines in {@code <del>}. */
+    private static String testEdits(List<RequestView.TestEdit> edits) {
+        StringBuilder out = new StringBuilder("<section class=\"test-edits\" id=\"test-edits\"><h2>Test edits</h2>")
+                .append("<p class=\"error\">The generated files change the request's own tests. An edited test no longer proves what ")
+                .append("the request asked for, so this change is never auto-approved: read each diff before deciding.</p>");
+        for (RequestView.TestEdit edit : edits) {
+            out.append("<h3><code>").append(forHtml(edit.path())).append("</code></h3><pre class=\"code diff\"><code>");
+            boolean inHunk = false;
+            for (String line : (edit.diff() == null ? "" : edit.diff()).lines().toList()) {
+                inHunk |= line.startsWith("@@");
+                out.append(diffLine(line, inHunk)).append('\n');
+            }
+            out.append("</code></pre>");
+        }
+        return out.append("</section>").toString();
+    }
+
+    /** Before the first hunk, "---"/"+++" name the files; inside a hunk they are a removed or added line like any other. */
+    private static String diffLine(String line, boolean inHunk) {
+        if (!inHunk && (line.startsWith("+++") || line.startsWith("---"))) {
+            return "<span class=\"diff-file\">" + forHtml(line) + "</span>";
+        }
+        if (line.startsWith("@@")) {
+            return "<span class=\"diff-hunk\">" + forHtml(line) + "</span>";
+        }
+        if (line.startsWith("+")) {
+            return "<ins class=\"diff-add\">" + forHtml(line) + "</ins>";
+        }
+        if (line.startsWith("-")) {
+            return "<del class=\"diff-del\">" + forHtml(line) + "</del>";
+        }
+        return forHtml(line);
     }
 
     static String message(String title, String text) {
@@ -190,6 +247,26 @@ final class Pages {
 
     private static String risk(String level) {
         return "<span class=\"risk risk-" + forHtmlAttribute(level.toLowerCase(java.util.Locale.ROOT)) + "\">" + forHtml(level) + "</span>";
+    }
+
+    private static String origin(String origin) {
+        return switch (origin == null ? "" : origin) {
+            case TestCounts.REQUEST -> tag("origin-request", "request", ORIGIN_REQUEST_HELP);
+            case TestCounts.GENERATED -> tag("origin-generated", "generated", ORIGIN_GENERATED_HELP);
+            default -> tag("origin-unknown", origin == null ? "unrecorded" : origin, "No origin was recorded for this result.");
+        };
+    }
+
+    private static String evidence(String evidence) {
+        return switch (evidence == null ? "" : evidence) {
+            case TestCounts.SEALED -> tag("evidence-sealed", "SEALED", SEALED_HELP);
+            case TestCounts.IN_PROCESS -> tag("evidence-in-process", "IN_PROCESS", IN_PROCESS_HELP);
+            default -> tag("evidence-unknown", evidence == null ? "unrecorded" : evidence, "No evidence level was recorded for this result.");
+        };
+    }
+
+    private static String tag(String cssClass, String text, String help) {
+        return "<span class=\"tag " + cssClass + "\" title=\"" + forHtmlAttribute(help) + "\">" + forHtml(text) + "</span>";
     }
 
     private static String status(String status) {

@@ -6,16 +6,19 @@ import dev.assay.avro.AuditEvent;
 import dev.assay.avro.AuditEventType;
 import dev.assay.avro.GateDecision;
 import dev.assay.avro.Outcome;
+import dev.assay.verifier.RequestLifecycle;
 import dev.assay.verifier.StoredFile;
 import dev.assay.verifier.StoredFinding;
 import dev.assay.verifier.StoredTest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * What people look at for one request, folded from the approval, outcome and audit topics: the latest approval request
- * (risk, reasons, generated files, tests, findings), the outcome once there is one, and the audit events in order.
+ * (risk, reasons, generated files, tests, findings, edits of the request's tests), the outcome once there is one, and the
+ * audit events in order.
  * Immutable; each {@code with…} returns the next view. Plain data, so the console stores it as JSON in Kafka Streams
  * and the CLI folds the same records into the same view.
  *
@@ -89,26 +92,68 @@ public record RequestView(String requestId, Approval approval, Result outcome, L
         return audit.stream().map(AuditEntry::toAvro).toList();
     }
 
-    /** The gate's request for a decision, with the evidence a reviewer needs. */
+    /**
+     * The gate's request for a decision, with the evidence a reviewer needs.
+     *
+     * @param tests     every test result, each with its origin (REQUEST/GENERATED) and evidence level (SEALED/IN_PROCESS)
+     * @param testEdits generated changes to the request's own tests; empty in views stored before they were recorded
+     */
     public record Approval(int attempt, int candidate, dev.assay.avro.RiskLevel riskLevel, int riskScore, GateDecision decision,
             List<String> reasons, String task, List<StoredFile> files, List<StoredTest> tests, List<StoredFinding> findings,
-            String policyVersion, long gatedAtMillis) {
+            List<TestEdit> testEdits, String policyVersion, long gatedAtMillis) {
+
+        public Approval {
+            testEdits = testEdits == null ? List.of() : List.copyOf(testEdits);
+        }
 
         static Approval of(ApprovalRequest r) {
             return new Approval(r.getAttempt(), r.getCandidate(), r.getRiskLevel(), r.getRiskScore(), r.getDecision(),
                     List.copyOf(r.getReasons()), r.getTask(),
                     StoredFile.of(r.getFiles()), StoredTest.of(r.getTests()), StoredFinding.of(r.getFindings()),
-                    r.getPolicyVersion(), millis(r.getGatedAt()));
+                    TestEdit.of(r.getTestEdits()), r.getPolicyVersion(), millis(r.getGatedAt()));
+        }
+
+        /** How many tests passed, by origin and evidence level. */
+        @JsonIgnore
+        public TestCounts testCounts() {
+            return TestCounts.of(tests);
+        }
+    }
+
+    /**
+     * A generated change to one of the request's own test files, as plain data (like {@link StoredFile}).
+     *
+     * @param path the request's test file
+     * @param diff a unified diff from the request's version to the generated one
+     */
+    public record TestEdit(String path, String diff) {
+
+        static List<TestEdit> of(List<dev.assay.avro.TestEdit> edits) {
+            return edits == null ? List.of() : edits.stream().map(e -> new TestEdit(e.getPath(), e.getDiff())).toList();
         }
     }
 
     /** The request's outcome. */
     public record Result(dev.assay.avro.OutcomeStatus status, int attempts, String reason, dev.assay.avro.RiskLevel riskLevel,
             String decidedBy, long completedAtMillis, int candidate, long tokensSpent) {
+        private static final Pattern TAMPER_PREFIX = Pattern.compile("^rejected for tampering with verification \\([^)]*\\):\\s*");
 
         static Result of(Outcome o) {
             return new Result(o.getStatus(), o.getAttempts(), o.getReason(), o.getRiskLevel(), o.getDecidedBy(),
                     millis(o.getCompletedAt()), o.getCandidate(), o.getTokensSpent());
+        }
+
+        /** True when the request was rejected because an execution tampered with its own verification. */
+        @JsonIgnore
+        public boolean tampered() {
+            return RequestLifecycle.INTEGRITY_REJECTER.equals(decidedBy);
+        }
+
+        /** What the integrity check found: the reason without its "rejected for tampering … (attempt N):" preamble. */
+        @JsonIgnore
+        public String tamperFinding() {
+            String found = TAMPER_PREFIX.matcher(reason == null ? "" : reason).replaceFirst("").strip();
+            return found.isEmpty() ? (reason == null ? "" : reason) : found;
         }
     }
 

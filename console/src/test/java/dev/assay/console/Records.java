@@ -3,6 +3,7 @@ package dev.assay.console;
 import dev.assay.avro.ApprovalRequest;
 import dev.assay.avro.AuditEvent;
 import dev.assay.avro.AuditEventType;
+import dev.assay.avro.Evidence;
 import dev.assay.avro.Finding;
 import dev.assay.avro.GateDecision;
 import dev.assay.avro.Outcome;
@@ -11,7 +12,9 @@ import dev.assay.avro.RiskLevel;
 import dev.assay.avro.Severity;
 import dev.assay.avro.SourceFile;
 import dev.assay.avro.TestCaseResult;
+import dev.assay.avro.TestOrigin;
 import dev.assay.avro.TestStatus;
+import dev.assay.verifier.RequestLifecycle;
 import java.time.Instant;
 import java.util.List;
 
@@ -27,11 +30,22 @@ final class Records {
                 .setDecision(decision).setReasons(List.of("artifact kind API_ENDPOINT: MEDIUM (+35)"))
                 .setTask("Write greet(name) <img src=x onerror=alert(2)>")
                 .setFiles(List.of(new SourceFile("greet.py", HOSTILE_CODE)))
-                .setTests(List.of(TestCaseResult.newBuilder().setName("test_greet").setStatus(TestStatus.PASSED).setMessage(null)
-                        .setDurationMs(3).build()))
+                .setTests(List.of(test("test_greet", TestOrigin.REQUEST, Evidence.SEALED)))
                 .setFindings(List.of(Finding.newBuilder().setCheck("imports").setSeverity(Severity.LOW).setMessage("uses re")
                         .setPath("greet.py").setLine(1).build()))
                 .setPolicyVersion("test-policy").setGatedAt(Instant.ofEpochMilli(1_000)).build();
+    }
+
+    static TestCaseResult test(String name, TestOrigin origin, Evidence evidence) {
+        return TestCaseResult.newBuilder().setName(name).setStatus(TestStatus.PASSED).setMessage(null).setDurationMs(3)
+                .setOrigin(origin).setEvidence(evidence).build();
+    }
+
+    /** The verifier's outcome for an execution that tampered with its verification. */
+    static Outcome tampered(String id, String found) {
+        return Outcome.newBuilder().setRequestId(id).setStatus(OutcomeStatus.REJECTED).setAttempts(1)
+                .setReason("rejected for tampering with verification (attempt 1): " + found).setRiskLevel(RiskLevel.CRITICAL)
+                .setDecidedBy(RequestLifecycle.INTEGRITY_REJECTER).setFiles(List.of()).setCompletedAt(Instant.ofEpochMilli(5_000)).build();
     }
 
     static Outcome outcome(String id, OutcomeStatus status, String decidedBy) {

@@ -14,6 +14,7 @@ import dev.assay.avro.FixRequest;
 import dev.assay.avro.Generation;
 import dev.assay.avro.Outcome;
 import dev.assay.avro.OutcomeStatus;
+import dev.assay.avro.Verdict;
 import dev.assay.runtime.AssayConfig;
 import dev.assay.schemas.Topic;
 import dev.assay.schemas.Topics;
@@ -66,9 +67,11 @@ abstract class PipelineScenarios {
     void startEnvironment() throws Exception {
         environment = createEnvironment();
         completions = Files.createTempDirectory("assay-completions-");
-        try (var files = Files.list(PROJECT_ROOT.resolve("examples/completions"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, completions.resolve(file.getFileName()));
+        for (String folder : List.of("examples/completions", "examples/forgeries/completions", "examples/features/completions")) {
+            try (var files = Files.list(PROJECT_ROOT.resolve(folder))) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, completions.resolve(file.getFileName()));
+                }
             }
         }
         environment.start(AssayConfig.of(Map.of(
@@ -101,6 +104,11 @@ abstract class PipelineScenarios {
         assertSingleOutcome("ex-median", OutcomeStatus.FAILED, 3);
         Outcome invalid = assertSingleOutcome("ex-path-escape", OutcomeStatus.INVALID, 0);
         assertThat(invalid.getReason()).contains("../../etc/cron.d/assay");
+        // A wrong answer that prints a fake report and exits before its tests: rejected at once, no second attempt.
+        Outcome forged = assertSingleOutcome("ex-forged-pass", OutcomeStatus.REJECTED, 1);
+        assertThat(forged.getDecidedBy()).isEqualTo("gate:integrity");
+        assertThat(forged.getReason()).contains("tampering with verification", "palindrome.py");
+        assertThat(readAll(topics.fixRequests(), "ex-forged-pass", 0)).isEmpty();
 
         assertThat(readAll(topics.fixRequests(), "ex-roman", 1)).singleElement().satisfies(fix -> {
             assertThat(fix.getAttempt()).isEqualTo(2);
@@ -134,6 +142,72 @@ abstract class PipelineScenarios {
         AuditChainVerifier.Report chain = new AuditChainVerifier().verify(romanTrail);
         assertThat(chain.problems()).as("audit chain of ex-roman").isEmpty();
         assertThat(romanTrail).allSatisfy(e -> assertThat(e.getHash()).isNotBlank());
+    }
+
+    /**
+     * The forging suite (examples/forgeries): wrong answers that try to get approved anyway — forged reports with the
+     * run's secret searched for, patched report writers and assertion helpers, early exits, skipped request tests,
+     * shadowing conftest.py and JUnit extensions, objects equal to everything, frame and heap walking — in Python, Java
+     * and JavaScript. None is approved and no verdict passes; each ends as its request file's {@code expect} says.
+     */
+    @Test
+    void noForgeryIsApprovedAndNoneGetsAPassingVerdict() throws Exception {
+        List<AssayRequest> forgeries = RequestFiles.readAll(PROJECT_ROOT.resolve("examples/forgeries/requests"));
+        assertThat(forgeries).hasSizeGreaterThanOrEqualTo(12);
+        forgeries.forEach(this::submit);
+
+        List<String> ids = forgeries.stream().map(AssayRequest::getRequestId).toList();
+        assertThat(watcher.awaitOutcomes(ids, OUTCOME_TIMEOUT)).as("every forgery reaches an outcome").isTrue();
+        for (AssayRequest forgery : forgeries) {
+            String id = forgery.getRequestId();
+            Outcome outcome = assertSingleOutcome(id, OutcomeStatus.valueOf(forgery.getMetadata().get("expect")), 1);
+            assertThat(outcome.getFiles()).as(id + " hands on no code").isEmpty();
+            if (outcome.getStatus() == OutcomeStatus.REJECTED) {
+                assertThat(outcome.getDecidedBy()).as(id).isEqualTo("gate:integrity");
+                assertThat(outcome.getReason()).as(id).startsWith("rejected for tampering with verification");
+            }
+        }
+        for (AssayRequest forgery : forgeries) {
+            assertThat(readAll(topics.verdicts(), forgery.getRequestId(), 1)).as(forgery.getRequestId() + " verdicts")
+                    .isNotEmpty().noneMatch(Verdict::getPassed);
+            assertThat(watcher.heldForReview(forgery.getRequestId())).as(forgery.getRequestId() + " never reaches the gate").isEmpty();
+        }
+    }
+
+    /**
+     * Correct solutions whose request tests use real pytest (fixture params, the request fixture, an autouse fixture
+     * in a class) and the JUnit Platform (@ParameterizedTest, @Nested, assertThrows, lifecycle, a main-method test):
+     * every test case runs and passes, and both are approved (examples/features).
+     */
+    @Test
+    void realTestFrameworkFeaturesPassEndToEnd() throws Exception {
+        List<AssayRequest> features = RequestFiles.readAll(PROJECT_ROOT.resolve("examples/features/requests"));
+        features.forEach(this::submit);
+        List<String> ids = features.stream().map(AssayRequest::getRequestId).toList();
+        assertThat(watcher.awaitOutcomes(ids, OUTCOME_TIMEOUT)).as("every feature request reaches an outcome").isTrue();
+        for (String id : ids) {
+            assertSingleOutcome(id, OutcomeStatus.APPROVED, 1);
+        }
+        assertThat(readAll(topics.executions(), "feat-pytest-fixtures", 1)).singleElement().satisfies(r -> {
+            assertThat(r.getRequiredTests()).isEqualTo(6);
+            assertThat(r.getTests()).extracting(t -> t.getName()).containsExactlyInAnyOrder(
+                    "test_inventory.py::test_add_counts_each_quantity[1]", "test_inventory.py::test_add_counts_each_quantity[5]",
+                    "test_inventory.py::test_add_counts_each_quantity[10]", "test_inventory.py::test_remove_takes_away",
+                    "test_inventory.py::TestStockedShelf::test_the_autouse_fixture_ran",
+                    "test_inventory.py::TestStockedShelf::test_removing_more_than_there_is_raises[5]",
+                    "test_inventory.py::TestStockedShelf::test_removing_more_than_there_is_raises[100]",
+                    "test_inventory.py::TestStockedShelf::test_an_unknown_item_counts_zero",
+                    "test_inventory.py::TestStockedShelf::test_adding_twice_adds_up");
+            assertThat(r.getTests()).allSatisfy(t -> assertThat(t.getStatus()).as(t.getName() + ": " + t.getMessage())
+                    .isEqualTo(dev.assay.avro.TestStatus.PASSED));
+        });
+        assertThat(readAll(topics.executions(), "feat-junit-jupiter", 1)).singleElement().satisfies(r -> {
+            assertThat(r.getTests()).extracting(t -> t.getName()).contains("shop.PriceTest#totalsTheBasket",
+                    "shop.PriceTest#discountsRoundingHalfUp[1]", "shop.PriceTest#discountsRoundingHalfUp[3]",
+                    "shop.PriceTest#rejectsPercentagesOutOfRange[2]", "shop.PriceTest$AnEmptyBasket#totalsZero", "shop.Main#main");
+            assertThat(r.getTests()).hasSize(8).allSatisfy(t -> assertThat(t.getStatus()).as(t.getName() + ": " + t.getMessage())
+                    .isEqualTo(dev.assay.avro.TestStatus.PASSED));
+        });
     }
 
     @Test

@@ -10,8 +10,23 @@ import dev.assay.avro.Language;
 import dev.assay.avro.SourceFile;
 import dev.assay.avro.TestStatus;
 import dev.assay.avro.Violation;
+import dev.assay.avro.AssayRequest;
+import dev.assay.avro.Evidence;
+import dev.assay.avro.Finding;
+import dev.assay.avro.TestCaseResult;
+import dev.assay.avro.TestOrigin;
+import dev.assay.executor.analysis.Analysis;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.assay.executor.evidence.Tampering;
+import dev.assay.executor.evidence.TestEvidence;
+import dev.assay.executor.harness.Handshake;
+import dev.assay.executor.harness.RunRecords;
+import dev.assay.executor.harness.RunReport;
 import dev.assay.executor.runner.LanguageRunner;
+import dev.assay.executor.runner.NodeRunner;
+import dev.assay.executor.runner.RunMode;
 import dev.assay.executor.runner.RunPlan;
+import dev.assay.harness.HarnessLayout;
 import dev.assay.executor.sandbox.Sandbox;
 import dev.assay.executor.sandbox.SandboxException;
 import dev.assay.executor.sandbox.SandboxLimits;
@@ -30,11 +45,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +73,8 @@ public final class Executor {
     private final MeterRegistry meters;
     private final Clock clock;
     private final Semaphore slots;
+    /** This module's harness, laid out once in the scratch directory and mounted read-only in every sandbox. */
+    private final SandboxRequest.Mount harness;
 
     /**
      * @param sandbox  where code runs
@@ -76,6 +96,7 @@ public final class Executor {
         this.meters = meters;
         this.clock = clock;
         this.slots = new Semaphore(slots, true);
+        this.harness = new SandboxRequest.Mount(HarnessLayout.materialize(scratch.resolve("harness")), HarnessLayout.SANDBOX_DIR);
     }
 
     /**
@@ -143,73 +164,203 @@ public final class Executor {
 
     private ExecutionResult run(Generation generation, ExecutionPolicy policy, LanguageRunner runner)
             throws SandboxException, IOException {
-        List<SourceFile> requestFiles = generation.getContext().getRequest().getFiles();
+        AssayRequest request = generation.getContext().getRequest();
+        if (!Files.isDirectory(scratch)) {
+            // A /tmp cleaner may have removed the long-lived scratch directory; recreate it as it was.
+            Files.setPosixFilePermissions(Files.createDirectories(scratch), PosixFilePermissions.fromString("rwx--x--x"));
+            HarnessLayout.materialize(harness.source());
+        }
+        WorkspacePlan plan;
+        try {
+            plan = WorkspacePlan.of(request.getFiles(), generation.getFiles(), request.getTargetPaths(), runner, Set.of());
+        } catch (WorkspaceException e) {
+            return finished(generation, policy, ExecutionStatus.ERROR, Violation.NONE, null, List.of(), "", "", false,
+                    Duration.ZERO, "rejected workspace: " + e.getMessage());
+        }
+        boolean dryRun = policy == ExecutionPolicy.DRY_RUN;
+        Analysis analysis = Analysis.empty();
+        if (!dryRun) {
+            try {
+                analysis = analyze(generation, plan, runner);
+            } catch (AnalysisException e) {
+                return finished(generation, policy, ExecutionStatus.ERROR, Violation.NONE, null, List.of(), "", "", false,
+                        Duration.ZERO, "the analysis of the request's tests failed: " + e.getMessage());
+            }
+            Set<String> analysed = new HashSet<>();
+            analysis.tests().forEach(t -> analysed.add(t.file()));
+            if (!plan.requestTests().containsAll(analysed)) {
+                try {
+                    plan = WorkspacePlan.of(request.getFiles(), generation.getFiles(), request.getTargetPaths(), runner, analysed);
+                } catch (WorkspaceException e) {
+                    throw new IllegalStateException("paths checked once cannot fail the second time", e);
+                }
+            }
+        }
+        List<Finding> found = new ArrayList<>(plan.findings());
+        analysis.findings().forEach(f -> found.add(Tampering.finding(f)));
+        List<Finding> tampering = found.stream().filter(Tampering::isTampering).toList();
+        if (!tampering.isEmpty()) {
+            // Code already seen attacking its own verdict is not run: nothing it could do would be believed.
+            ExecutionResult result = finished(generation, policy, ExecutionStatus.TAMPERED, Violation.NONE, null, List.of(), "", "",
+                    false, Duration.ZERO, "tampering with verification: " + Tampering.describe(tampering) + " (found before running; not run)");
+            result.setFindings(found);
+            result.setRequiredTests(analysis.tests().size());
+            return result;
+        }
+        RunMode mode = dryRun ? RunMode.COMPILE : RunMode.TEST;
         Workspace workspace;
         try {
-            if (!Files.isDirectory(scratch)) {
-                // A /tmp cleaner may have removed the long-lived scratch directory; recreate it as it was.
-                Files.setPosixFilePermissions(Files.createDirectories(scratch), PosixFilePermissions.fromString("rwx--x--x"));
-            }
-            workspace = Workspace.create(scratch, requestFiles, generation.getFiles(), limits.workspaceBytes());
+            workspace = Workspace.create(scratch, plan.testRunFiles(analysis.rewrittenFiles()), limits.workspaceBytes());
         } catch (WorkspaceException e) {
             return finished(generation, policy, ExecutionStatus.ERROR, Violation.NONE, null, List.of(), "", "", false,
                     Duration.ZERO, "rejected workspace: " + e.getMessage());
         }
         try (workspace) {
-            String marker = "@@assay-report-" + UUID.randomUUID() + "@@";
-            RunPlan plan = runner.plan(workspace, policy == ExecutionPolicy.DRY_RUN, marker, limits);
+            RunPlan runPlan = runner.plan(mode, limits);
+            String nonce = Handshake.newNonce();
+            Handshake handshake = new Handshake(nonce, mode, List.copyOf(plan.requestFiles().keySet()), plan.requestTests(),
+                    List.copyOf(plan.generatedFiles().keySet()), request.getTargetPaths(), null, runPlan.limits().memoryBytes());
             Timer.Sample sample = Timer.start(meters);
-            SandboxResult outcome = sandbox.run(new SandboxRequest(workspace.root(), plan.command(), plan.toolchain(),
-                    plan.environment(), plan.limits(), marker,
-                    new SandboxRequest.Run(generation.getRequestId(), generation.getAttempt(), generation.getCandidate(),
-                            runner.language().name())));
+            SandboxResult outcome = sandbox.run(new SandboxRequest(workspace.root(), runPlan.command(), mounts(runPlan),
+                    runPlan.environment(), runPlan.limits(), handshake.line(), nonce, runOf(generation, runner, SandboxRequest.Run.TEST)));
             sample.stop(Timer.builder("assay.sandbox.duration").description("Wall-clock time of one sandboxed run")
                     .tag("backend", sandbox.backend()).tag("language", runner.language().name())
                     .publishPercentileHistogram().register(meters));
-            return judge(generation, policy, outcome, plan.limits());
+            return judge(generation, policy, outcome, nonce, runPlan.limits(), analysis, plan);
         }
     }
 
-    private ExecutionResult judge(Generation generation, ExecutionPolicy policy, SandboxResult outcome, SandboxLimits used) {
-        HarnessReport report = null;
-        String reportProblem = null;
-        if (outcome.report() != null) {
+    /**
+     * The trusted test set, the sealed rewrite of the request's tests and the tamper findings: from the executor itself
+     * where parsing needs no sandbox (Java), else from an analysis run, which reads the request's tests and the
+     * generated files without executing any of them.
+     */
+    private Analysis analyze(Generation generation, WorkspacePlan plan, LanguageRunner runner)
+            throws AnalysisException, SandboxException, IOException {
+        AssayRequest request = generation.getContext().getRequest();
+        Map<String, String> generated = new LinkedHashMap<>();
+        generation.getFiles().forEach(f -> generated.put(f.getPath(), f.getContent()));
+        Timer.Sample sample = Timer.start(meters);
+        try {
+            Optional<Analysis> here = runner.analyzeHere(plan.requestFiles(), generated, request.getTargetPaths());
+            if (here.isPresent()) {
+                return here.get();
+            }
+            Map<String, String> files = new LinkedHashMap<>(generated);
+            plan.requestTests().forEach(path -> files.put(path, plan.requestFiles().get(path)));
+            Workspace workspace;
             try {
-                report = HarnessReport.parse(outcome.report());
+                workspace = Workspace.create(scratch, files, limits.workspaceBytes());
+            } catch (WorkspaceException e) {
+                throw new AnalysisException(e.getMessage());
+            }
+            try (workspace) {
+                RunPlan runPlan = runner.plan(RunMode.ANALYZE, limits);
+                String nonce = Handshake.newNonce();
+                List<String> generatedPaths = generated.keySet().stream().filter(p -> !plan.requestTests().contains(p)).toList();
+                Handshake handshake = new Handshake(nonce, RunMode.ANALYZE, plan.requestTests(), plan.requestTests(), generatedPaths,
+                        request.getTargetPaths(), runner instanceof NodeRunner node ? node.parser().toString() : null,
+                        runPlan.limits().memoryBytes());
+                SandboxResult outcome = sandbox.run(new SandboxRequest(workspace.root(), runPlan.command(), mounts(runPlan),
+                        runPlan.environment(), runPlan.limits(), handshake.line(), nonce,
+                        runOf(generation, runner, SandboxRequest.Run.ANALYSIS)));
+                boolean limitHit = outcome.timedOut() || outcome.outputLimitHit() || outcome.enforced() != Violation.NONE;
+                RunRecords records = RunRecords.read(outcome, nonce, limitHit);
+                if (!records.problems().isEmpty() || records.report() == null) {
+                    throw new AnalysisException((records.problems().isEmpty() ? "the analyzer wrote no report (exit code "
+                            + outcome.exitCode() + (outcome.timedOut() ? ", timed out" : "") + ")" : String.join("; ", records.problems()))
+                            + lastWords(outcome));
+                }
+                try {
+                    return Analysis.parse(records.report());
+                } catch (IllegalArgumentException e) {
+                    throw new AnalysisException(e.getMessage());
+                }
+            }
+        } finally {
+            sample.stop(Timer.builder("assay.analysis.duration")
+                    .description("Wall-clock time of deriving the trusted tests, sealing them and the tamper analysis")
+                    .tag("backend", sandbox.backend()).tag("language", runner.language().name()).register(meters));
+        }
+    }
+
+    /** The harness, read-only at its fixed place, and the runner's toolchain. */
+    private List<SandboxRequest.Mount> mounts(RunPlan plan) {
+        List<SandboxRequest.Mount> mounts = new ArrayList<>(plan.mounts());
+        mounts.add(harness);
+        return mounts;
+    }
+
+    private static SandboxRequest.Run runOf(Generation generation, LanguageRunner runner, String phase) {
+        return new SandboxRequest.Run(generation.getRequestId(), generation.getAttempt(), generation.getCandidate(),
+                runner.language().name(), phase);
+    }
+
+    /**
+     * Reads a test or compile run: first whether the report channel held (harness/PROTOCOL.md "Records"), then the
+     * limits, then the tests weighed against the request's own ({@link TestEvidence}). Tampering found anywhere —
+     * by the analysis, by the harness while the tests ran, or in the records themselves — makes the run TAMPERED,
+     * whatever the tests say.
+     */
+    private ExecutionResult judge(Generation generation, ExecutionPolicy policy, SandboxResult outcome, String nonce,
+            SandboxLimits used, Analysis analysis, WorkspacePlan plan) {
+        boolean limitHit = outcome.timedOut() || outcome.outputLimitHit() || outcome.enforced() != Violation.NONE
+                || outcome.exitCode() != null && outcome.exitCode() >= 128;
+        RunRecords records = RunRecords.read(outcome, nonce, limitHit);
+        RunReport report = null;
+        String reportProblem = null;
+        if (records.report() != null) {
+            try {
+                report = RunReport.parse(records.report());
             } catch (IllegalArgumentException e) {
                 reportProblem = e.getMessage();
             }
         }
+        List<Finding> findings = new ArrayList<>(plan.findings());
+        analysis.findings().forEach(f -> findings.add(Tampering.finding(f)));
+        records.problems().forEach(p -> findings.add(Tampering.finding("report-channel", p, null, null)));
+        // Events were written the moment they happened; the report repeats them and adds the end-of-run checks.
+        Set<JsonNode> integrity = new LinkedHashSet<>(records.events());
+        if (report != null) {
+            integrity.addAll(report.integrity());
+        }
+        integrity.forEach(e -> findings.add(Tampering.finding(e)));
+        List<TestCaseResult> tests = report == null ? List.of() : TestEvidence.weigh(report, analysis, plan.requestFiles().keySet());
         Violation violation = Violations.classify(outcome, report);
-        List<dev.assay.avro.TestCaseResult> tests = report == null ? List.of() : report.tests();
+        List<Finding> tampering = findings.stream().filter(Tampering::isTampering).toList();
         ExecutionStatus status;
         String detail;
-        if (violation != Violation.NONE) {
+        if (!tampering.isEmpty()) {
+            status = ExecutionStatus.TAMPERED;
+            detail = "tampering with verification: " + Tampering.describe(tampering);
+        } else if (violation != Violation.NONE) {
             status = ExecutionStatus.ERROR;
             detail = describe(violation, used);
         } else if (report == null) {
             status = ExecutionStatus.ERROR;
             detail = reportProblem != null ? reportProblem
-                    : "the test harness printed no report (exit code " + outcome.exitCode() + ")" + lastWords(outcome);
+                    : "the test harness wrote no report (exit code " + outcome.exitCode() + ")" + lastWords(outcome);
         } else if (!report.errors().isEmpty()) {
             status = ExecutionStatus.ERROR;
             detail = "tests could not be loaded: " + String.join("; ", report.errors());
         } else if (tests.isEmpty()) {
             status = ExecutionStatus.ERROR;
             detail = policy == ExecutionPolicy.DRY_RUN ? "no source files to check" : "no tests found";
-        } else if (report.allPassed()) {
-            status = outcome.exitCode() != null && outcome.exitCode() == 0 ? ExecutionStatus.PASSED : ExecutionStatus.ERROR;
-            detail = status == ExecutionStatus.PASSED ? summary(report, policy)
-                    : "tests passed but the harness exited with " + outcome.exitCode();
-        } else if (report.count(TestStatus.FAILED) + report.count(TestStatus.ERROR) == 0) {
-            status = ExecutionStatus.ERROR;
-            detail = "no test ran: " + summary(report, policy);
-        } else {
+        } else if (count(tests, TestStatus.FAILED) + count(tests, TestStatus.ERROR) > 0) {
             status = ExecutionStatus.FAILED;
-            detail = summary(report, policy);
+            detail = summary(tests, policy);
+        } else if (count(tests, TestStatus.PASSED) == 0) {
+            status = ExecutionStatus.ERROR;
+            detail = "no test ran: " + summary(tests, policy);
+        } else {
+            status = outcome.exitCode() != null && outcome.exitCode() == 0 ? ExecutionStatus.PASSED : ExecutionStatus.ERROR;
+            detail = status == ExecutionStatus.PASSED ? summary(tests, policy)
+                    : "tests passed but the harness exited with " + outcome.exitCode();
         }
         ExecutionResult result = finished(generation, policy, status, violation, outcome.exitCode(), tests, outcome.stdout(),
                 outcome.stderr(), outcome.outputTruncated(), outcome.duration(), detail);
+        result.setFindings(findings);
+        result.setRequiredTests(analysis.tests().size());
         if (report != null) {
             // Only the harness inside the sandbox sees the code under test; what the host sees of the launcher
             // (runsc, bwrap) is not that code, so a run without a report stays at 0, "not measured".
@@ -217,6 +368,10 @@ public final class Executor {
             result.setPeakMemoryBytes(report.peakMemoryBytes());
         }
         return result;
+    }
+
+    private static long count(List<TestCaseResult> tests, TestStatus status) {
+        return tests.stream().filter(t -> t.getStatus() == status).count();
     }
 
     /** The end of stderr (or stdout), where runtimes and sandbox tools say why they stopped. */
@@ -228,10 +383,13 @@ public final class Executor {
         return ": " + (text.length() > 300 ? "..." + text.substring(text.length() - 300) : text);
     }
 
-    private static String summary(HarnessReport report, ExecutionPolicy policy) {
+    private static String summary(List<TestCaseResult> tests, ExecutionPolicy policy) {
         String verb = policy == ExecutionPolicy.DRY_RUN ? "dry run (compile only): " : "";
-        return verb + report.count(TestStatus.PASSED) + " passed, " + report.count(TestStatus.FAILED) + " failed, "
-                + report.count(TestStatus.ERROR) + " errors, " + report.count(TestStatus.SKIPPED) + " skipped";
+        long sealed = tests.stream().filter(t -> t.getOrigin() == TestOrigin.REQUEST && t.getEvidence() == Evidence.SEALED).count();
+        long request = tests.stream().filter(t -> t.getOrigin() == TestOrigin.REQUEST).count();
+        return verb + count(tests, TestStatus.PASSED) + " passed, " + count(tests, TestStatus.FAILED) + " failed, "
+                + count(tests, TestStatus.ERROR) + " errors, " + count(tests, TestStatus.SKIPPED) + " skipped"
+                + (request == 0 ? "" : "; " + request + " request test(s), " + sealed + " sealed");
     }
 
     private static String describe(Violation violation, SandboxLimits limits) {

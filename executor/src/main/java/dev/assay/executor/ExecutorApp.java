@@ -53,8 +53,8 @@ public final class ExecutorApp {
 
     /** The language runners for this configuration. */
     public static List<LanguageRunner> runners(ExecutorConfig config) {
-        return List.of(new PythonRunner(config.python()), new JavaRunner(config.javaHome(), config.javaTestClasspath()),
-                new NodeRunner(config.node()));
+        return List.of(new PythonRunner(config.python()), new JavaRunner(config.javaHome()),
+                new NodeRunner(config.node(), config.jsParser()));
     }
 
     public static void main(String[] args) {

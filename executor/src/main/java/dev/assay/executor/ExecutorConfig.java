@@ -18,9 +18,9 @@ import java.util.Locale;
  * @param slots          {@code executor.slots}: sandboxes running at once (2)
  * @param python         {@code executor.python}: the interpreter inside the sandbox (/usr/bin/python3)
  * @param javaHome       {@code executor.java.home}: the JDK used inside the sandbox
- * @param javaTestClasspath {@code executor.java.test.classpath}: jars Java tests may compile against, colon-separated
- *                       (e.g. junit-jupiter-api and opentest4j); mounted read-only; empty by default
  * @param node           {@code executor.node}: the Node.js binary inside the sandbox (/usr/bin/node)
+ * @param jsParser       {@code executor.js.parser}: acorn's ES module for JavaScript analysis runs
+ *                       (/usr/share/nodejs/acorn/dist/acorn.mjs, Debian's node-acorn)
  * @param sandboxUidBase {@code executor.sandbox.uid.base}: first host uid for bubblewrap runs when the service is root
  */
 public record ExecutorConfig(
@@ -29,12 +29,11 @@ public record ExecutorConfig(
         int slots,
         Path python,
         Path javaHome,
-        java.util.List<Path> javaTestClasspath,
         Path node,
+        Path jsParser,
         int sandboxUidBase) {
 
     public ExecutorConfig {
-        javaTestClasspath = java.util.List.copyOf(javaTestClasspath);
         if (slots < 1) {
             throw new IllegalArgumentException("executor.slots must be at least 1, was " + slots);
         }
@@ -64,9 +63,8 @@ public record ExecutorConfig(
                 positive(config, "executor.slots", 2),
                 Path.of(config.string("executor.python", "/usr/bin/python3")),
                 Path.of(config.string("executor.java.home", "/usr/lib/jvm/temurin-25-jdk-amd64")),
-                java.util.Arrays.stream(config.string("executor.java.test.classpath", "").split(":"))
-                        .map(String::trim).filter(s -> !s.isEmpty()).map(Path::of).toList(),
                 Path.of(config.string("executor.node", "/usr/bin/node")),
+                Path.of(config.string("executor.js.parser", "/usr/share/nodejs/acorn/dist/acorn.mjs")),
                 positive(config, "executor.sandbox.uid.base", 200_000));
     }
 

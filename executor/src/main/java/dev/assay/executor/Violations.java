@@ -1,6 +1,7 @@
 package dev.assay.executor;
 
 import dev.assay.avro.Violation;
+import dev.assay.executor.harness.RunReport;
 import dev.assay.executor.sandbox.SandboxResult;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,7 +42,7 @@ public final class Violations {
      * @param result the sandboxed run
      * @param report its parsed report, or null when there was none
      */
-    public static Violation classify(SandboxResult result, HarnessReport report) {
+    public static Violation classify(SandboxResult result, RunReport report) {
         if (result.outputLimitHit()) {
             return Violation.OUTPUT_LIMIT;
         }

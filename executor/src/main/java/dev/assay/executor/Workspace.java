@@ -1,6 +1,5 @@
 package dev.assay.executor;
 
-import dev.assay.avro.SourceFile;
 import dev.assay.executor.sandbox.TempDirs;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,19 +10,16 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * A fresh host directory holding the request's inline files overlaid by the generated ones; it becomes the
- * sandbox's read-only input. Paths come from a model and a client, so each one is checked before anything is
- * written: relative, no {@code .} or {@code ..} segments, no backslashes or control characters, not under the
- * reserved {@code .assay/} folder, and the written file must resolve inside the directory. Close deletes it.
+ * A fresh host directory holding one run's files (a {@link WorkspacePlan} decides which); it becomes the sandbox's
+ * read-only input. Paths come from a model and a client, so each one is checked before anything is written:
+ * relative, no {@code .} or {@code ..} segments, no backslashes or control characters, and the written file must
+ * resolve inside the directory. Close deletes it.
  */
 public final class Workspace implements AutoCloseable {
-    /** Folder reserved for Assay's own harness files inside the workspace. */
-    public static final String RESERVED_DIR = ".assay";
     private static final Pattern FORBIDDEN_CHARS = Pattern.compile("[\\x00-\\x1f\\x7f\\\\:]");
     private static final int MAX_PATH_LENGTH = 1024;
     private static final int MAX_FILES = 10_000;
@@ -41,18 +37,15 @@ public final class Workspace implements AutoCloseable {
     }
 
     /**
-     * Writes {@code base} then {@code overlay} (same path: overlay wins) into a new directory under {@code scratch}.
+     * Writes {@code files} (path to content) into a new directory under {@code scratch}.
      *
      * @throws WorkspaceException for an unsafe path, a file/folder clash or more than {@code maxBytes} of content
      */
-    public static Workspace create(Path scratch, List<SourceFile> base, List<SourceFile> overlay, long maxBytes)
-            throws WorkspaceException, IOException {
+    public static Workspace create(Path scratch, Map<String, String> files, long maxBytes) throws WorkspaceException, IOException {
         Map<String, String> merged = new LinkedHashMap<>();
         long bytes = 0;
-        for (List<SourceFile> layer : List.of(base, overlay)) {
-            for (SourceFile file : layer) {
-                merged.put(checkPath(file.getPath()), file.getContent());
-            }
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            merged.put(checkPath(file.getKey()), file.getValue());
         }
         if (merged.size() > MAX_FILES) {
             throw new WorkspaceException("too many files: " + merged.size() + " (at most " + MAX_FILES + ")");
@@ -104,19 +97,7 @@ public final class Workspace implements AutoCloseable {
                 throw new WorkspaceException("file name too long in " + shown);
             }
         }
-        if (segments[0].equals(RESERVED_DIR)) {
-            throw new WorkspaceException("file path is in the reserved folder " + RESERVED_DIR + "/: " + shown);
-        }
         return path;
-    }
-
-    /** Adds one of Assay's own files (a harness) under the reserved folder. */
-    public Path writeReserved(String name, byte[] content) throws IOException {
-        Path target = root.resolve(RESERVED_DIR).resolve(name);
-        Files.createDirectories(target.getParent());
-        Files.write(target, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-        makeReadable(target);
-        return target;
     }
 
     private void write(String relative, byte[] content) throws WorkspaceException, IOException {

@@ -23,7 +23,7 @@ class ExecutorConfigTest {
         assertThat(config.limits().outputBytes()).isEqualTo(65536);
         assertThat(config.slots()).isEqualTo(2);
         assertThat(config.python()).isEqualTo(Path.of("/usr/bin/python3"));
-        assertThat(config.javaTestClasspath()).isEmpty();
+        assertThat(config.jsParser()).isEqualTo(Path.of("/usr/share/nodejs/acorn/dist/acorn.mjs"));
         assertThat(config.limits().workspaceBytes()).isEqualTo(64L * 1024 * 1024);
     }
 
@@ -32,7 +32,7 @@ class ExecutorConfigTest {
         ExecutorConfig config = ExecutorConfig.from(config("executor.sandbox", "BWrap",
                 "executor.timeout.seconds", "5", "executor.memory.mb", "128", "executor.pids", "16",
                 "executor.output.bytes", "1024", "executor.workspace.bytes", "4096", "executor.slots", "3",
-                "executor.python", "/opt/py/bin/python3", "executor.java.test.classpath", "/jars/a.jar: /jars/b.jar",
+                "executor.python", "/opt/py/bin/python3", "executor.js.parser", "/opt/acorn/acorn.mjs",
                 "executor.java.home", "/opt/jdk", "executor.node", "/opt/node/bin/node"));
         assertThat(config.sandbox()).isEqualTo(Sandboxes.Choice.BWRAP);
         assertThat(config.limits().timeout()).isEqualTo(Duration.ofSeconds(5));
@@ -43,7 +43,7 @@ class ExecutorConfigTest {
         assertThat(config.limits().workspaceBytes()).isEqualTo(4096);
         assertThat(config.slots()).isEqualTo(3);
         assertThat(config.python()).isEqualTo(Path.of("/opt/py/bin/python3"));
-        assertThat(config.javaTestClasspath()).containsExactly(Path.of("/jars/a.jar"), Path.of("/jars/b.jar"));
+        assertThat(config.jsParser()).isEqualTo(Path.of("/opt/acorn/acorn.mjs"));
         assertThat(config.javaHome()).isEqualTo(Path.of("/opt/jdk"));
         assertThat(config.node()).isEqualTo(Path.of("/opt/node/bin/node"));
     }

@@ -38,7 +38,7 @@ class ExecutorPolicyTest {
     Path scratch;
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     /** What the scripted sandbox was asked to run. */
-    private final List<SandboxRequest> sandboxRequests = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private List<SandboxRequest> sandboxRequests;
 
     private final Sandbox mustNotRun = new Sandbox() {
         @Override
@@ -92,7 +92,7 @@ class ExecutorPolicyTest {
         ExecutionResult r = executor().execute(Generations.python(List.of(), List.of(file("../../etc/cron.d/x", "boom"))));
         assertThat(r.getStatus()).isEqualTo(ExecutionStatus.ERROR);
         assertThat(r.getDetail()).startsWith("rejected workspace:").contains("'..'");
-        assertThat(scratch).isEmptyDirectory();
+        assertNoWorkspaceLeft();
     }
 
     @Test
@@ -113,32 +113,38 @@ class ExecutorPolicyTest {
         ExecutionResult r = executor.execute(Generations.python(List.of(), List.of(file("test_a.py", "def test_a():\n    pass\n"))));
         assertThat(r.getStatus()).isEqualTo(ExecutionStatus.ERROR);
         assertThat(r.getDetail()).isEqualTo("sandbox failure (broken): runsc: cannot create sandbox");
-        assertThat(scratch).isEmptyDirectory();
+        assertNoWorkspaceLeft();
     }
 
-    private Executor scripted(SandboxResult outcome) {
-        Sandbox sandbox = new Sandbox() {
-            @Override
-            public String backend() {
-                return "scripted";
-            }
+    /** Only the harness, laid out once per executor, stays in the scratch directory. */
+    private void assertNoWorkspaceLeft() throws java.io.IOException {
+        try (var entries = java.nio.file.Files.list(scratch)) {
+            assertThat(entries.map(p -> p.getFileName().toString()).toList()).containsExactly("harness");
+        }
+    }
 
-            @Override
-            public SandboxResult run(SandboxRequest request) {
-                sandboxRequests.add(request);
-                return outcome;
-            }
-        };
+    /** The analysis of test_a.py: one required, in-process unit. */
+    static final String ANALYSIS = """
+            {"tests":[{"function":"test_a.py::test_a","file":"test_a.py","kind":"exact","skipInSource":false,"evidence":"IN_PROCESS","probes":[],"line":1}],
+             "files":{},"expectations":{},"findings":[],"errors":[]}""";
+
+    private Executor scripted(SandboxResult outcome) {
+        return scripted(request -> outcome);
+    }
+
+    /** A sandbox whose test run returns what {@code testRun} says; its analysis run analyses test_a.py. */
+    private Executor scripted(java.util.function.Function<SandboxRequest, SandboxResult> testRun) {
+        ScriptedSandbox sandbox = new ScriptedSandbox(ANALYSIS, testRun);
+        sandboxRequests = sandbox.requests;
         return new Executor(sandbox, List.of(new PythonRunner(Path.of("/usr/bin/python3"))), ExecutionPolicyTable.standard(),
                 ExecutorContract.LIMITS, 1, scratch, meters, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @Test
     void resourceUseFromTheReportIsCarriedAndMetered() throws Exception {
-        ExecutionResult r = scripted(new SandboxResult(0, "", "", """
-                {"tests":[{"name":"test_a.py::test_a","status":"PASSED"}],"errors":[],"usage":{"cpuMillis":1500,"peakMemoryBytes":52428800}}""",
-                false, false, false, Duration.ofSeconds(2), Violation.NONE))
-                .execute(Generations.python(List.of(), List.of(file("test_a.py", "def test_a():\n    pass\n"))));
+        ExecutionResult r = scripted(request -> ScriptedSandbox.harnessOutput(0, """
+                {"tests":[{"id":"test_a.py::test_a","file":"test_a.py","status":"PASSED"}],"errors":[],"usage":{"cpuMillis":1500,"peakMemoryBytes":52428800}}"""))
+                .execute(Generations.python(List.of(file("test_a.py", "def test_a():\n    pass\n")), List.of(file("a.py", "x = 1\n"))));
         assertThat(r.getStatus()).isEqualTo(ExecutionStatus.PASSED);
         assertThat(r.getCpuMillis()).isEqualTo(1500);
         assertThat(r.getPeakMemoryBytes()).isEqualTo(52_428_800L);
@@ -153,17 +159,17 @@ class ExecutorPolicyTest {
     @Test
     void aLaterCandidateRunsAsThatCandidateAndItsResultStillSaysWhichOfHowManyItWas() throws Exception {
         Topics topics = Topics.create("t.", new InMemorySchemaRegistryClient(), true);
-        Generation generation = Generations.python(List.of(), List.of(file("test_a.py", "def test_a():\n    pass\n")));
+        Generation generation = Generations.python(List.of(file("test_a.py", "def test_a():\n    pass\n")), List.of(file("a.py", "")));
         generation.setCandidate(2);
         generation.setCandidates(3);
 
-        ExecutionResult r = scripted(new SandboxResult(0, "", "", """
-                {"tests":[{"name":"test_a.py::test_a","status":"PASSED"}],"errors":[]}""",
-                false, false, false, Duration.ofSeconds(1), Violation.NONE)).execute(generation);
+        ExecutionResult r = scripted(request -> ScriptedSandbox.harnessOutput(0, """
+                {"tests":[{"id":"test_a.py::test_a","file":"test_a.py","status":"PASSED"}],"errors":[]}""")).execute(generation);
 
         assertThat(r.getStatus()).isEqualTo(ExecutionStatus.PASSED);
-        assertThat(sandboxRequests).singleElement()
-                .satisfies(request -> assertThat(request.run()).isEqualTo(new SandboxRequest.Run("req-1", 1, 2, "PYTHON")));
+        assertThat(sandboxRequests).extracting(SandboxRequest::run).containsExactly(
+                new SandboxRequest.Run("req-1", 1, 2, "PYTHON", SandboxRequest.Run.ANALYSIS),
+                new SandboxRequest.Run("req-1", 1, 2, "PYTHON", SandboxRequest.Run.TEST));
         // The verifier reads the candidate from the embedded generation, as it arrives over the wire.
         byte[] bytes = topics.executions().valueSerde().serializer().serialize(topics.executions().name(), r);
         Generation received = topics.executions().valueSerde().deserializer().deserialize(topics.executions().name(), bytes)
@@ -174,8 +180,8 @@ class ExecutorPolicyTest {
 
     @Test
     void aRunWithoutReportHasNoMeasuredResourceUse() throws Exception {
-        ExecutionResult r = scripted(new SandboxResult(null, "", "", null, false, true, false, Duration.ofSeconds(30), Violation.NONE))
-                .execute(Generations.python(List.of(), List.of(file("test_a.py", "def test_a():\n    while True: pass\n"))));
+        ExecutionResult r = scripted(new SandboxResult(null, "", "", List.of("BEGIN {}"), false, false, true, false, Duration.ofSeconds(30),
+                Violation.NONE)).execute(Generations.python(List.of(file("test_a.py", "def test_a():\n    while True: pass\n")), List.of()));
         assertThat(r.getViolation()).isEqualTo(Violation.TIMEOUT);
         assertThat(r.getCpuMillis()).isZero();
         assertThat(r.getPeakMemoryBytes()).isZero();

@@ -37,6 +37,7 @@ abstract class PolyglotContract {
             32L * 1024 * 1024);
     static final Path JAVA_HOME = Path.of(System.getProperty("assay.test.java.home", "/usr/lib/jvm/temurin-25-jdk-amd64"));
     static final Path NODE = Path.of("/usr/bin/node");
+    static final Path ACORN = Path.of("/usr/share/nodejs/acorn/dist/acorn.mjs");
 
     @TempDir
     Path scratch;
@@ -50,36 +51,29 @@ abstract class PolyglotContract {
         sandbox = sandbox();
     }
 
-    /** The JUnit API jars of this test's own class path: what a deployment would configure as the test class path. */
-    static List<Path> junitApiJars() {
-        return List.of(org.junit.jupiter.api.Test.class, org.junit.platform.commons.util.StringUtils.class,
-                        org.opentest4j.AssertionFailedError.class, org.apiguardian.api.API.class)
-                .stream().map(c -> {
-                    try {
-                        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
-                    } catch (java.net.URISyntaxException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }).toList();
-    }
-
     static Executor executor(Sandbox sandbox, Path scratch, SandboxLimits limits) {
         return executor(sandbox, scratch, limits, new SimpleMeterRegistry());
     }
 
     static Executor executor(Sandbox sandbox, Path scratch, SandboxLimits limits, MeterRegistry meters) {
-        return new Executor(sandbox, List.of(new PythonRunner(Path.of("/usr/bin/python3")), new JavaRunner(JAVA_HOME, junitApiJars()),
-                new NodeRunner(NODE)), ExecutionPolicyTable.standard(), limits, 1, TestSandboxes.passable(scratch),
+        return new Executor(sandbox, List.of(new PythonRunner(Path.of("/usr/bin/python3")), new JavaRunner(JAVA_HOME),
+                new NodeRunner(NODE, ACORN)), ExecutionPolicyTable.standard(), limits, 1, TestSandboxes.passable(scratch),
                 meters, Clock.systemUTC());
     }
 
+    /** Test files (by the language's conventions) are the request's; the rest is what the model generated. */
     private ExecutionResult run(Language language, ArtifactKind kind, Map<String, String> files) throws Exception {
         return run(language, kind, files, LIMITS);
     }
 
     private ExecutionResult run(Language language, ArtifactKind kind, Map<String, String> files, SandboxLimits limits) throws Exception {
-        return executor(sandbox, scratch, limits, meters).execute(Generations.generation(language, kind, List.of(),
-                files.entrySet().stream().map(e -> file(e.getKey(), e.getValue())).toList()));
+        Executor executor = executor(sandbox, scratch, limits, meters);
+        java.util.function.Predicate<String> isTest = path -> path.contains("test") || path.contains("Test") || path.equals("Main.java");
+        return executor.execute(Generations.generation(language, kind,
+                files.entrySet().stream().filter(e -> kind != ArtifactKind.INFRASTRUCTURE && isTest.test(e.getKey()))
+                        .map(e -> file(e.getKey(), e.getValue())).toList(),
+                files.entrySet().stream().filter(e -> kind == ArtifactKind.INFRASTRUCTURE || !isTest.test(e.getKey()))
+                        .map(e -> file(e.getKey(), e.getValue())).toList()));
     }
 
     private static Map<String, TestStatus> statuses(ExecutionResult r) {
@@ -148,13 +142,15 @@ abstract class PolyglotContract {
                         """));
         assertThat(r.getStatus()).as(r.getDetail() + r.getStderr()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(statuses(r)).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "calc.CalcTest.addsSmallNumbers", TestStatus.PASSED,
-                "calc.CalcTest.wrongExpectation", TestStatus.FAILED,
-                "calc.CalcTest.notYet", TestStatus.SKIPPED,
-                "calc.CalcTest.throwsSomethingElse", TestStatus.ERROR,
-                "Main.main", TestStatus.PASSED));
+                "calc.CalcTest#addsSmallNumbers", TestStatus.PASSED,
+                "calc.CalcTest#wrongExpectation", TestStatus.FAILED,
+                "calc.CalcTest#notYet", TestStatus.SKIPPED,
+                "calc.CalcTest#throwsSomethingElse", TestStatus.ERROR,
+                "Main#main", TestStatus.PASSED));
         TestCaseResult wrong = r.getTests().stream().filter(t -> t.getName().endsWith("wrongExpectation")).findFirst().orElseThrow();
-        assertThat(wrong.getMessage()).contains("two and two", "expected: <5> but was: <4>");
+        assertThat(wrong.getMessage()).as("sealed: compared outside the sandbox").contains("expected 5, got 4", "outside the sandbox");
+        assertThat(r.getTests()).filteredOn(t -> t.getName().endsWith("addsSmallNumbers")).singleElement()
+                .satisfies(t -> assertThat(t.getEvidence()).isEqualTo(dev.assay.avro.Evidence.SEALED));
         assertThat(r.getStdout()).contains("main test ran");
     }
 
@@ -231,9 +227,9 @@ abstract class PolyglotContract {
                 "test/calc.test.js::wrong", TestStatus.FAILED,
                 "test/calc.test.js::crashes", TestStatus.ERROR,
                 "test/calc.test.js::later", TestStatus.SKIPPED,
-                "test/calc.test.js::nested", TestStatus.PASSED));
+                "test/calc.test.js::group > nested", TestStatus.PASSED));
         TestCaseResult wrong = r.getTests().stream().filter(t -> t.getName().endsWith("::wrong")).findFirst().orElseThrow();
-        assertThat(wrong.getMessage()).contains("AssertionError", "4 !== 5");
+        assertThat(wrong.getMessage()).as("sealed: compared outside the sandbox").contains("expected 5, got 4", "outside the sandbox");
         assertThat(r.getStdout()).contains("log from a test");
     }
 

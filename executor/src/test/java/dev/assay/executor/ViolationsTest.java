@@ -3,14 +3,27 @@ package dev.assay.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.assay.avro.Violation;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.assay.executor.harness.RunReport;
 import dev.assay.executor.sandbox.SandboxResult;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ViolationsTest {
 
+    private static JsonNode json(String text) {
+        try {
+            return new ObjectMapper().readTree(text);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
     private static SandboxResult result(Integer exit, String stderr, boolean timedOut, boolean outputLimit) {
-        return new SandboxResult(exit, "", stderr, null, outputLimit, timedOut, outputLimit, Duration.ofMillis(5), dev.assay.avro.Violation.NONE);
+        return new SandboxResult(exit, "", stderr, List.of(), false, outputLimit, timedOut, outputLimit, Duration.ofMillis(5),
+                Violation.NONE);
     }
 
     @Test
@@ -27,9 +40,9 @@ class ViolationsTest {
 
     @Test
     void theReportsResourceWinsOverStderr() {
-        HarnessReport report = HarnessReport.parse("{\"tests\":[{\"name\":\"t\",\"status\":\"ERROR\",\"resource\":\"PIDS\"}]}");
+        RunReport report = RunReport.parse(json("{\"tests\":[{\"id\":\"t\",\"status\":\"ERROR\",\"resource\":\"PIDS\"}]}"));
         assertThat(Violations.classify(result(0, "MemoryError", false, false), report)).isEqualTo(Violation.PIDS);
-        HarnessReport clean = HarnessReport.parse("{\"tests\":[{\"name\":\"t\",\"status\":\"FAILED\"}]}");
+        RunReport clean = RunReport.parse(json("{\"tests\":[{\"id\":\"t\",\"status\":\"FAILED\"}]}"));
         assertThat(Violations.classify(result(0, "No space left on device", false, false), clean)).isEqualTo(Violation.NONE);
     }
 

@@ -1,12 +1,11 @@
 package dev.assay.executor;
 
-import static dev.assay.executor.Generations.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,11 +16,9 @@ class WorkspaceTest {
     Path scratch;
 
     @Test
-    void generatedFilesOverlayTheRequestFilesAndTheDirectoryIsDeletedOnClose() throws Exception {
+    void writesTheFilesReadableByTheSandboxAndIsDeletedOnClose() throws Exception {
         Path root;
-        try (Workspace ws = Workspace.create(scratch,
-                List.of(file("calc.py", "old"), file("tests/test_calc.py", "test")),
-                List.of(file("calc.py", "new"), file("pkg/util.py", "u")), 1000)) {
+        try (Workspace ws = Workspace.create(scratch, Map.of("calc.py", "new", "tests/test_calc.py", "test", "pkg/util.py", "u"), 1000)) {
             root = ws.root();
             assertThat(root.resolve("calc.py")).hasContent("new");
             assertThat(root.resolve("tests/test_calc.py")).hasContent("test");
@@ -36,16 +33,16 @@ class WorkspaceTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"/etc/passwd", "../escape.py", "a/../../b.py", "a/./b.py", "./a.py", "a//b.py", "~/x",
-            "a\\..\\b.py", "C:/x.py", "bad\u0000name", "new\nline.py", ".assay/python_harness.py", "", "dir/"})
+            "a\\..\\b.py", "C:/x.py", "bad\u0000name", "new\nline.py", "", "dir/"})
     void rejectsUnsafePaths(String path) {
         assertThatThrownBy(() -> Workspace.checkPath(path)).isInstanceOf(WorkspaceException.class);
-        assertThatThrownBy(() -> Workspace.create(scratch, List.of(), List.of(file(path, "x")), 1000))
+        assertThatThrownBy(() -> Workspace.create(scratch, Map.of(path, "x"), 1000))
                 .isInstanceOf(WorkspaceException.class);
         assertThat(scratch).isEmptyDirectory();
     }
 
     @Test
-    void acceptsOrdinaryNestedPathsAndDotFilesOutsideTheReservedFolder() throws Exception {
+    void acceptsOrdinaryNestedPathsAndDotFiles() throws Exception {
         assertThat(Workspace.checkPath("src/main/java/App.java")).isEqualTo("src/main/java/App.java");
         assertThat(Workspace.checkPath(".gitignore")).isEqualTo(".gitignore");
         assertThat(Workspace.checkPath("a..b.py")).isEqualTo("a..b.py");
@@ -53,22 +50,22 @@ class WorkspaceTest {
 
     @Test
     void rejectsAFileThatIsAlsoAFolderAndCleansUp() {
-        assertThatThrownBy(() -> Workspace.create(scratch, List.of(file("a", "x")), List.of(file("a/b.py", "y")), 1000))
+        assertThatThrownBy(() -> Workspace.create(scratch, ordered("a", "x", "a/b.py", "y"), 1000))
                 .isInstanceOf(WorkspaceException.class).hasMessageContaining("a/b.py");
         assertThat(scratch).isEmptyDirectory();
     }
 
-    @Test
-    void rejectsContentAboveTheWorkspaceLimit() {
-        assertThatThrownBy(() -> Workspace.create(scratch, List.of(), List.of(file("big.py", "x".repeat(2000))), 1000))
-                .isInstanceOf(WorkspaceException.class).hasMessageContaining("1000");
+    private static Map<String, String> ordered(String... pathsAndContents) {
+        Map<String, String> files = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < pathsAndContents.length; i += 2) {
+            files.put(pathsAndContents[i], pathsAndContents[i + 1]);
+        }
+        return files;
     }
 
     @Test
-    void reservedFilesGoUnderTheReservedFolder() throws Exception {
-        try (Workspace ws = Workspace.create(scratch, List.of(), List.of(file("a.py", "")), 1000)) {
-            Path harness = ws.writeReserved("h.py", "print()".getBytes());
-            assertThat(harness).isEqualTo(ws.root().resolve(".assay/h.py")).hasContent("print()");
-        }
+    void rejectsContentAboveTheWorkspaceLimit() {
+        assertThatThrownBy(() -> Workspace.create(scratch, Map.of("big.py", "x".repeat(2000)), 1000))
+                .isInstanceOf(WorkspaceException.class).hasMessageContaining("1000");
     }
 }

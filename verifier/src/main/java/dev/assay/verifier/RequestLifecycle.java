@@ -29,6 +29,8 @@ import java.util.Locale;
 public final class RequestLifecycle {
     /** {@code decidedBy} of outcomes the gate approved without a person. */
     public static final String AUTO_APPROVER = "gate:auto-approve";
+    /** {@code decidedBy} of requests rejected because an execution tampered with its own verification. */
+    public static final String INTEGRITY_REJECTER = "gate:integrity";
 
     private final VerdictEngine engine;
     private final FixLoop fixLoop;
@@ -78,6 +80,19 @@ public final class RequestLifecycle {
         List<AuditEvent> events = new ArrayList<>();
         events.add(audit.executed(result, prefix));
         events.add(audit.event(id, AuditEventType.VERDICT, attempt, prefix + verdict.getSummary()));
+        if (verdict.getTampered()) {
+            // Code that attacks its own verdict is not given another attempt, and no other candidate can redeem it.
+            Outcome rejected = Outcome.newBuilder()
+                    .setRequestId(id).setStatus(OutcomeStatus.REJECTED).setAttempts(attempt)
+                    .setReason("rejected for tampering with verification (" + which + "): "
+                            + verdict.getSummary().replaceFirst("^tampered with verification: ", ""))
+                    .setRiskLevel(dev.assay.avro.RiskLevel.CRITICAL).setDecidedBy(INTEGRITY_REJECTER).setFiles(List.of())
+                    .setCandidate(candidate).setTokensSpent(judging.tokensSpent()).setCompletedAt(clock.instant()).build();
+            events.add(audit.event(id, AuditEventType.DECIDED, attempt, "REJECTED by " + INTEGRITY_REJECTER
+                    + ": the execution tampered with verification"));
+            events.add(completed(rejected));
+            return new Step(judging.closed(), verdict, null, null, rejected, events, null, null);
+        }
         if (!verdict.getPassed()) {
             judging = judging.withFailure(fixLoop.failure(result, verdict));
             if (!judging.attemptJudged()) {

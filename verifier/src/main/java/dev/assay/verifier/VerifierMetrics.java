@@ -31,6 +31,11 @@ final class VerifierMetrics {
         if (step.verdict() != null) {
             Counter.builder("assay.verdicts").tag("passed", Boolean.toString(step.verdict().getPassed()))
                     .description("Attempts judged").register(meters).increment();
+            if (step.verdict().getTampered()) {
+                Counter.builder("assay.verdicts.tampered")
+                        .description("Executions that tampered with their own verification; each rejects its request")
+                        .register(meters).increment();
+            }
         }
         if (step.fixRequest() != null) {
             Counter.builder("assay.fix.requests").tag("reason", fixReason(step.fixRequest()))

@@ -4,6 +4,7 @@ import dev.assay.avro.ApprovalDecision;
 import dev.assay.avro.ArtifactKind;
 import dev.assay.avro.AssayRequest;
 import dev.assay.avro.AssembledContext;
+import dev.assay.avro.Evidence;
 import dev.assay.avro.ExecutionPolicy;
 import dev.assay.avro.ExecutionResult;
 import dev.assay.avro.ExecutionStatus;
@@ -12,6 +13,7 @@ import dev.assay.avro.GenerationStatus;
 import dev.assay.avro.Language;
 import dev.assay.avro.SourceFile;
 import dev.assay.avro.TestCaseResult;
+import dev.assay.avro.TestOrigin;
 import dev.assay.avro.TestStatus;
 import dev.assay.avro.Violation;
 import java.time.Instant;
@@ -60,7 +62,9 @@ public final class Fixtures {
                 .setBackend("test").setPolicy(ExecutionPolicy.FULL).setStatus(status).setViolation(Violation.NONE)
                 .setExitCode(status == ExecutionStatus.PASSED ? 0 : 1).setTests(tests)
                 .setStdout("collected 2 items\n").setStderr(status == ExecutionStatus.PASSED ? "" : "Traceback: AssertionError\n")
-                .setOutputTruncated(false).setDurationMs(10).setDetail(null).setExecutedAt(Instant.EPOCH).build();
+                .setOutputTruncated(false).setDurationMs(10).setDetail(null)
+                .setRequiredTests((int) tests.stream().filter(t -> t.getOrigin() == TestOrigin.REQUEST).count())
+                .setExecutedAt(Instant.EPOCH).build();
     }
 
     /** The same result as candidate {@code candidate} of {@code candidates}, whose model call spent {@code tokens}. */
@@ -72,8 +76,14 @@ public final class Fixtures {
         return result;
     }
 
+    /** One of the request's own tests, sealed. */
     public static TestCaseResult test(String name, TestStatus status, String message) {
-        return TestCaseResult.newBuilder().setName(name).setStatus(status).setMessage(message).setDurationMs(1).build();
+        return test(name, status, message, TestOrigin.REQUEST, Evidence.SEALED);
+    }
+
+    public static TestCaseResult test(String name, TestStatus status, String message, TestOrigin origin, Evidence evidence) {
+        return TestCaseResult.newBuilder().setName(name).setStatus(status).setMessage(message).setDurationMs(1)
+                .setOrigin(origin).setEvidence(evidence).build();
     }
 
     public static SourceFile file(String path, String content) {

@@ -214,4 +214,34 @@ class RequestLifecycleTest {
     private RequestState fixRequestedAfter(int attempt) {
         return lifecycle.onResult(null, failed("r", attempt, attempt + 1, "failed")).state();
     }
+
+    @Test
+    void aTamperedExecutionRejectsTheRequestAtOnceWithNoFurtherAttempt() {
+        ExecutionResult tampered = Fixtures.result("r", 1, ArtifactKind.LIBRARY_CODE, 3, ExecutionStatus.TAMPERED,
+                List.of(Fixtures.test("test_add", TestStatus.PASSED, null)));
+        tampered.setDetail("tampering with verification: report-channel: the run's nonce appeared in the program output outside a record");
+        Step step = lifecycle.onResult(null, tampered);
+        assertThat(step.verdict().getTampered()).isTrue();
+        assertThat(step.verdict().getPassed()).isFalse();
+        assertThat(step.fixRequest()).as("no second chance").isNull();
+        assertThat(step.approval()).isNull();
+        assertThat(step.outcome().getStatus()).isEqualTo(OutcomeStatus.REJECTED);
+        assertThat(step.outcome().getDecidedBy()).isEqualTo(RequestLifecycle.INTEGRITY_REJECTER);
+        assertThat(step.outcome().getReason()).startsWith("rejected for tampering with verification (attempt 1): report-channel");
+        assertThat(step.outcome().getFiles()).isEmpty();
+        assertThat(step.state().phase()).isEqualTo(RequestState.Phase.CLOSED);
+        assertThat(step.audit()).extracting(AuditEvent::getType).containsExactly(AuditEventType.EXECUTED, AuditEventType.VERDICT,
+                AuditEventType.DECIDED, AuditEventType.COMPLETED);
+    }
+
+    @Test
+    void aTamperedCandidateEndsTheRequestEvenWhileOthersOfTheAttemptAreStillOut() {
+        ExecutionResult tampered = candidate(Fixtures.result("r", 1, ArtifactKind.LIBRARY_CODE, 3, ExecutionStatus.TAMPERED,
+                List.of()), 2, 3, 10);
+        Step step = lifecycle.onResult(null, tampered);
+        assertThat(step.outcome().getStatus()).isEqualTo(OutcomeStatus.REJECTED);
+        assertThat(step.outcome().getCandidate()).isEqualTo(2);
+        Step late = lifecycle.onResult(step.state(), candidate(passed("r", 1, ArtifactKind.LIBRARY_CODE), 1, 3, 10));
+        assertThat(late.isIgnored()).as("a passing sibling cannot redeem it").isTrue();
+    }
 }

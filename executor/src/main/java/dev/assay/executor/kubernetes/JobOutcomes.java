@@ -33,6 +33,7 @@ final class JobOutcomes {
         private boolean started;
         private boolean podSeen;
         private String lastWaiting;
+        private String initWaiting;
         private String unschedulable;
 
         void observe(List<PodState> pods) {
@@ -45,10 +46,18 @@ final class JobOutcomes {
                 if (runner != null) {
                     started |= runner.started();
                     if (runner.waitingReason() != null) {
-                        lastWaiting = runner.waitingReason() + (runner.waitingMessage() == null ? "" : ": " + runner.waitingMessage());
+                        lastWaiting = waiting(runner);
                     }
                 }
+                ContainerState init = pod.init();
+                if (init != null && init.waitingReason() != null) {
+                    initWaiting = waiting(init);
+                }
             }
+        }
+
+        private static String waiting(ContainerState container) {
+            return container.waitingReason() + (container.waitingMessage() == null ? "" : ": " + container.waitingMessage());
         }
 
         boolean started() {
@@ -62,6 +71,10 @@ final class JobOutcomes {
                 if (runner != null && !runner.started() && PERMANENT_WAITING.contains(runner.waitingReason())) {
                     return "runner container of pod " + pod.name() + " cannot start: " + lastWaiting;
                 }
+                ContainerState init = pod.init();
+                if (init != null && !init.started() && PERMANENT_WAITING.contains(init.waitingReason())) {
+                    return "handshake init container of pod " + pod.name() + " cannot start: " + initWaiting;
+                }
             }
             return null;
         }
@@ -69,6 +82,9 @@ final class JobOutcomes {
         String notStartedDetail() {
             if (!podSeen) {
                 return "no pod was created for the Job (check PodSecurity admission, ResourceQuota and Job events)";
+            }
+            if (initWaiting != null) {
+                return "runner container never started; the handshake init container was waiting: " + initWaiting;
             }
             if (lastWaiting != null) {
                 return "runner container never started: " + lastWaiting;
@@ -120,6 +136,13 @@ final class JobOutcomes {
                     ? "runner exited with " + terminated.exitCode() + (terminated.reason() == null ? "" : " (" + terminated.reason() + ")")
                     : "runner reported a sandbox " + violation + " violation (exit " + terminated.exitCode() + ")";
             return new Verdict(Status.FAILED, violation, exitCode, message, detail + "; " + describe(job));
+        }
+        Terminated init = pod == null || pod.init() == null ? null : pod.init().terminated();
+        if (init != null && init.exitCode() != 0) {
+            // The copy of the handshake failed: the code under test never ran, the sandbox is broken.
+            return new Verdict(Status.ERROR, Violation.NONE, null, message, "the handshake init container exited with "
+                    + init.exitCode() + (init.reason() == null ? "" : " (" + init.reason() + ")")
+                    + (init.message() == null ? "" : ": " + init.message().strip()) + "; " + describe(job));
         }
         return new Verdict(Status.ERROR, Violation.NONE, null, message,
                 "Job failed without a runner exit" + (pod == null ? " (no pod left)" : "") + "; " + describe(job));

@@ -16,9 +16,25 @@ import java.time.Duration;
  * @param jobName            the Job's name in the sandbox namespace
  * @param podName            the pod the result was read from, null when none was found
  * @param detail             what the Job controller and kubelet said, for people
+ * @param handshake          the handshake the Job's pod was given: the request's own, or, when the run joined a Job
+ *                           that another executor had already created with its handshake Secret (a replayed record,
+ *                           two executors on one record), the one stored there, whose nonce the pod's records carry;
+ *                           "" for a run without one. It holds a secret: {@link #toString()} leaves it out
  */
 public record JobResult(Status status, Violation violation, Integer exitCode, String terminationMessage, String logs,
-        boolean logsTruncated, Duration duration, String jobName, String podName, String detail) {
+        boolean logsTruncated, Duration duration, String jobName, String podName, String detail, String handshake) {
+
+    public JobResult {
+        handshake = handshake == null ? "" : handshake;
+    }
+
+    @Override
+    public String toString() {
+        return "JobResult[status=" + status + ", violation=" + violation + ", exitCode=" + exitCode + ", terminationMessage="
+                + terminationMessage + ", logs=" + logs.length() + " chars, logsTruncated=" + logsTruncated + ", duration="
+                + duration + ", jobName=" + jobName + ", podName=" + podName + ", detail=" + detail + ", handshake="
+                + (handshake.isEmpty() ? "none" : "(redacted)") + "]";
+    }
 
     /** How a run ended. */
     public enum Status {

@@ -10,6 +10,7 @@ import io.kubernetes.client.openapi.apis.BatchV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1Secret;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -70,6 +71,13 @@ final class KubernetesApi {
                 () -> read("ConfigMaps", name, () -> core.readNamespacedConfigMap(name, namespace).buildCall(null)));
     }
 
+    /** The Secret's contents are in the returned object: never log it. */
+    Created createSecret(V1Secret secret) throws KubernetesSandboxException {
+        String name = secret.getMetadata().getName();
+        return create("Secrets", name, () -> core.createNamespacedSecret(namespace, secret).buildCall(null),
+                () -> read("Secrets", name, () -> core.readNamespacedSecret(name, namespace).buildCall(null)));
+    }
+
     Optional<JsonNode> readJob(String name) throws KubernetesSandboxException {
         return read("Jobs", name, () -> batch.readNamespacedJob(name, namespace).buildCall(null));
     }
@@ -104,6 +112,10 @@ final class KubernetesApi {
 
     void deleteConfigMap(String name) throws KubernetesSandboxException {
         delete("ConfigMaps", name, () -> core.deleteNamespacedConfigMap(name, namespace).buildCall(null));
+    }
+
+    void deleteSecret(String name) throws KubernetesSandboxException {
+        delete("Secrets", name, () -> core.deleteNamespacedSecret(name, namespace).buildCall(null));
     }
 
     String namespace() {

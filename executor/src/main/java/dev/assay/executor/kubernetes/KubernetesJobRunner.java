@@ -10,8 +10,10 @@ import dev.assay.executor.sandbox.SandboxRequest;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -22,12 +24,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one request as a Kubernetes Job and waits for its result: the production sandbox backend.
  *
- * <p>Per run: create the Job (name from request id + attempt + candidate; an existing Job of that name is reused, so a
- * replayed record never runs the code twice at once), create the workspace ConfigMap owned by the Job, poll the Job
- * and its pod until the Job is Complete or Failed (or the deadline plus {@code wait.grace.seconds} passes), read the
- * runner's termination message, exit code and log, then delete the Job (background propagation takes the pod) and
- * the ConfigMap, also when anything failed. The API server emulation used in tests does not serve HTTP watches, and
- * one GET per poll interval per running Job is cheap at the executor's concurrency, so the runner polls.
+ * <p>Per run: create the Job (name from request id + attempt + candidate + phase; an existing Job of that name is
+ * reused, so a replayed record never runs the code twice at once), create the workspace ConfigMap and, for a run with
+ * a handshake, the handshake Secret, both owned by the Job; poll the Job and its pod until the Job is Complete or
+ * Failed (or the deadline plus {@code wait.grace.seconds} passes), read the runner's termination message, exit code
+ * and log, then delete the Job (background propagation takes the pod), the ConfigMap and the Secret, also when
+ * anything failed. The API server emulation used in tests does not serve HTTP watches, and one GET per poll interval
+ * per running Job is cheap at the executor's concurrency, so the runner polls.
+ *
+ * <p>A run that joins an existing Job also finds that Job's handshake Secret, written by whichever executor created
+ * the Job with its own nonce: the pod reads that one, so the result carries it ({@link JobResult#handshake()}).
  *
  * <p>Thread-safe: one instance serves all executor slots.
  */
@@ -51,7 +57,7 @@ public final class KubernetesJobRunner {
     /**
      * A runner on the standard client configuration: the pod's ServiceAccount in-cluster, else {@code $KUBECONFIG}
      * or {@code ~/.kube/config}. The ServiceAccount needs, in the sandbox namespace only: create/get/delete on
-     * {@code jobs.batch} and {@code configmaps}, list on {@code pods}, get on {@code pods/log}.
+     * {@code jobs.batch}, {@code configmaps} and {@code secrets}, list on {@code pods}, get on {@code pods/log}.
      *
      * @throws IOException when no configuration can be read
      */
@@ -68,35 +74,34 @@ public final class KubernetesJobRunner {
      * Runs the request to a result; whatever the code under test does ends up in the result, never in an exception.
      *
      * @throws KubernetesSandboxException when the sandbox itself cannot run it (invalid workspace, RBAC, API down,
-     *                                    name conflict, interrupted); the Job and ConfigMap are deleted first
+     *                                    name conflict, interrupted); the Job, ConfigMap and Secret are deleted first
      */
     public JobResult run(JobRequest request) throws KubernetesSandboxException {
         long started = System.nanoTime();
         JobSpecFactory.Plan plan = specs.plan(request);
-        log.info("Running {} as Job {} in {} ({} workspace files, {} bytes)", describe(request), plan.jobName(),
-                config.namespace(), request.files().size(), plan.workspace().bytes());
+        log.info("Running {} as Job {} in {} ({} workspace files, {} bytes{})", describe(request), plan.jobName(),
+                config.namespace(), request.files().size(), plan.workspace().bytes(),
+                plan.secretName() == null ? ", no handshake" : ", handshake in Secret " + plan.secretName());
         // Deletion is skipped only for an object found to belong to another request.
-        boolean deleteJob = true;
-        boolean deleteConfigMap = true;
+        Cleanup cleanup = new Cleanup(plan);
         KubernetesSandboxException failure = null;
         try {
             KubernetesApi.Created job = api.createJob(plan.job());
             JobState created = ObservedState.job(job.object());
             if (!job.created()) {
-                deleteJob = ownedBy(plan, created.labels());
-                // A foreign Job of this name means its ConfigMap name is foreign too.
-                deleteConfigMap = deleteJob;
-                requireOwned(deleteJob, "Job", plan.jobName(), request);
+                // A foreign Job of this name means the names of its ConfigMap and Secret are foreign too.
+                cleanup.foreignJob(!ownedBy(plan, created.labels()));
+                requireOwned(cleanup.job, "Job", plan.jobName(), request);
                 log.info("Job {} already exists (replayed {}); waiting for it instead of starting another",
                         plan.jobName(), describe(request));
             }
             KubernetesApi.Created configMap = api.createConfigMap(specs.configMap(plan, created.uid()));
             if (!configMap.created()) {
-                Map<String, String> labels = labels(configMap.object());
-                deleteConfigMap = ownedBy(plan, labels);
-                requireOwned(deleteConfigMap, "ConfigMap", plan.configMapName(), request);
+                cleanup.configMap = ownedBy(plan, labels(configMap.object()));
+                requireOwned(cleanup.configMap, "ConfigMap", plan.configMapName(), request);
             }
-            JobResult result = await(plan, request.limits(), started);
+            String handshake = plan.secretName() == null ? "" : createSecret(plan, request, created.uid(), cleanup);
+            JobResult result = await(plan, request.limits(), started, handshake);
             log.info("Job {} for {} ended {} ({}) in {} ms", plan.jobName(), describe(request), result.status(),
                     result.violation(), result.duration().toMillis());
             return result;
@@ -104,11 +109,71 @@ public final class KubernetesJobRunner {
             failure = e;
             throw e;
         } finally {
-            cleanUp(plan, deleteJob, deleteConfigMap, failure);
+            cleanUp(cleanup, failure);
         }
     }
 
-    private JobResult await(JobSpecFactory.Plan plan, JobLimits limits, long started) throws KubernetesSandboxException {
+    /**
+     * Creates the handshake Secret and returns the handshake the pod will read: the request's own, or the one already
+     * stored under that name for this run by the executor that created the Job (its pod may be running with it).
+     */
+    private String createSecret(JobSpecFactory.Plan plan, JobRequest request, String jobUid, Cleanup cleanup)
+            throws KubernetesSandboxException {
+        KubernetesApi.Created secret = api.createSecret(specs.secret(plan, request, jobUid));
+        if (secret.created()) {
+            return request.handshake();
+        }
+        cleanup.secret = ownedBy(plan, labels(secret.object()));
+        requireOwned(cleanup.secret, "Secret", plan.secretName(), request);
+        String stored = storedHandshake(secret.object());
+        if (stored == null) {
+            throw new KubernetesSandboxException(Reason.NAME_CONFLICT, "Secret " + plan.secretName() + " in "
+                    + config.namespace() + " is labelled for " + describe(request) + " but holds no handshake under key '"
+                    + JobSpecFactory.HANDSHAKE_KEY + "'; cannot tell which handshake its pod reads");
+        }
+        if (!stored.equals(request.handshake())) {
+            log.info("Secret {} already holds the handshake of the executor that started Job {}; {} reads that run's records",
+                    plan.secretName(), plan.jobName(), describe(request));
+        }
+        return stored;
+    }
+
+    /** The handshake in a Secret as the API server returns it (base64 {@code data}), null when it has none. */
+    private static String storedHandshake(JsonNode secret) {
+        JsonNode value = secret.path("data").path(JobSpecFactory.HANDSHAKE_KEY);
+        if (!value.isTextual()) {
+            return null;
+        }
+        try {
+            return new String(Base64.getDecoder().decode(value.asText()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** Which of the run's objects to delete at the end: all of them, unless found to belong to another run. */
+    private static final class Cleanup {
+        final JobSpecFactory.Plan plan;
+        boolean job = true;
+        boolean configMap = true;
+        boolean secret;
+
+        Cleanup(JobSpecFactory.Plan plan) {
+            this.plan = plan;
+            this.secret = plan.secretName() != null;
+        }
+
+        void foreignJob(boolean foreign) {
+            if (foreign) {
+                job = false;
+                configMap = false;
+                secret = false;
+            }
+        }
+    }
+
+    private JobResult await(JobSpecFactory.Plan plan, JobLimits limits, long started, String handshake)
+            throws KubernetesSandboxException {
         long waitNanos = Duration.ofSeconds(limits.activeDeadlineSeconds()).plus(config.waitGrace()).toNanos();
         Progress progress = new Progress();
         while (true) {
@@ -116,7 +181,8 @@ public final class KubernetesJobRunner {
             if (jobJson.isEmpty()) {
                 return new JobResult(JobResult.Status.ERROR, JobResult.Violation.NONE, null, "", "", false,
                         elapsed(started), plan.jobName(), null,
-                        "Job was deleted before it finished (another executor ran this attempt, or someone deleted it)");
+                        "Job was deleted before it finished (another executor ran this attempt, or someone deleted it)",
+                        handshake);
             }
             JobState job = ObservedState.job(jobJson.get());
             List<PodState> pods = pods(plan.jobName());
@@ -125,19 +191,20 @@ public final class KubernetesJobRunner {
             if (stuck != null) {
                 PodState pod = ObservedState.resultPod(pods);
                 return new JobResult(JobResult.Status.ERROR, JobResult.Violation.NONE, null, "", "", false,
-                        elapsed(started), plan.jobName(), pod == null ? null : pod.name(), stuck);
+                        elapsed(started), plan.jobName(), pod == null ? null : pod.name(), stuck, handshake);
             }
             boolean waitedOut = System.nanoTime() - started > waitNanos;
             if (job.terminal() || waitedOut) {
                 PodState pod = ObservedState.resultPod(pods);
                 Verdict verdict = JobOutcomes.classify(job, pod, progress, config.violationExitCodes());
-                return withLogs(plan, verdict, pod, limits, elapsed(started));
+                return withLogs(plan, verdict, pod, limits, elapsed(started), handshake);
             }
             KubernetesApi.sleep(config.pollInterval());
         }
     }
 
-    private JobResult withLogs(JobSpecFactory.Plan plan, Verdict verdict, PodState pod, JobLimits limits, Duration duration) {
+    private JobResult withLogs(JobSpecFactory.Plan plan, Verdict verdict, PodState pod, JobLimits limits, Duration duration,
+            String handshake) {
         String logs = "";
         boolean truncated = false;
         String detail = verdict.detail();
@@ -155,7 +222,7 @@ public final class KubernetesJobRunner {
             }
         }
         return new JobResult(verdict.status(), verdict.violation(), verdict.exitCode(), verdict.terminationMessage(), logs,
-                truncated, duration, plan.jobName(), pod == null ? null : pod.name(), detail);
+                truncated, duration, plan.jobName(), pod == null ? null : pod.name(), detail, handshake);
     }
 
     /** Pods of the Job by the label the Job controller sets ({@code batch.kubernetes.io/job-name}, or the pre-1.27 one). */
@@ -166,20 +233,24 @@ public final class KubernetesJobRunner {
         }
         List<PodState> pods = new ArrayList<>();
         for (JsonNode item : items) {
-            pods.add(ObservedState.pod(item, JobSpecFactory.CONTAINER));
+            pods.add(ObservedState.pod(item, JobSpecFactory.CONTAINER, JobSpecFactory.INIT_CONTAINER));
         }
         return pods;
     }
 
-    private void cleanUp(JobSpecFactory.Plan plan, boolean deleteJob, boolean deleteConfigMap, KubernetesSandboxException failure) {
+    private void cleanUp(Cleanup cleanup, KubernetesSandboxException failure) {
+        JobSpecFactory.Plan plan = cleanup.plan;
         // Deleting must happen even on an interrupt (shutdown): clear the flag for the calls, then restore it.
         boolean interrupted = Thread.interrupted();
         try {
-            if (deleteJob) {
+            if (cleanup.job) {
                 deleteQuietly("Job", plan.jobName(), () -> api.deleteJob(plan.jobName()), failure);
             }
-            if (deleteConfigMap) {
+            if (cleanup.configMap) {
                 deleteQuietly("ConfigMap", plan.configMapName(), () -> api.deleteConfigMap(plan.configMapName()), failure);
+            }
+            if (cleanup.secret) {
+                deleteQuietly("Secret", plan.secretName(), () -> api.deleteSecret(plan.secretName()), failure);
             }
         } finally {
             if (interrupted) {
@@ -195,7 +266,8 @@ public final class KubernetesJobRunner {
 
     /**
      * A failed deletion must not hide the run's result or its original error: it is logged (and attached to the
-     * original error); ttlSecondsAfterFinished and the ConfigMap's owner reference remove the objects later.
+     * original error); ttlSecondsAfterFinished and the owner references of the ConfigMap and Secret remove the objects
+     * later.
      */
     private void deleteQuietly(String kind, String name, Deletion deletion, KubernetesSandboxException failure) {
         try {
@@ -216,8 +288,10 @@ public final class KubernetesJobRunner {
     private static boolean ownedBy(JobSpecFactory.Plan plan, Map<String, String> labels) {
         return Objects.equals(labels.get(JobNames.REQUEST_ID_LABEL), plan.labels().get(JobNames.REQUEST_ID_LABEL))
                 && Objects.equals(labels.get(JobNames.ATTEMPT_LABEL), plan.labels().get(JobNames.ATTEMPT_LABEL))
-                // Objects created before candidates existed have no candidate label and ran the only candidate.
-                && labels.getOrDefault(JobNames.CANDIDATE_LABEL, "1").equals(plan.labels().get(JobNames.CANDIDATE_LABEL));
+                // Objects created before candidates existed have no candidate label and ran the only candidate;
+                // objects created before phases existed have no phase label and ran the tests.
+                && labels.getOrDefault(JobNames.CANDIDATE_LABEL, "1").equals(plan.labels().get(JobNames.CANDIDATE_LABEL))
+                && labels.getOrDefault(JobNames.PHASE_LABEL, SandboxRequest.Run.TEST).equals(plan.labels().get(JobNames.PHASE_LABEL));
     }
 
     private void requireOwned(boolean owned, String kind, String name, JobRequest request) throws KubernetesSandboxException {
@@ -227,9 +301,10 @@ public final class KubernetesJobRunner {
         }
     }
 
-    /** "request r-1 attempt 2", plus the candidate when there are several. */
+    /** "request r-1 attempt 2", plus the candidate when there are several, plus the phase when it is not the test run. */
     private static String describe(JobRequest request) {
-        return "request " + request.requestId() + " " + SandboxRequest.Run.describe(request.attempt(), request.candidate());
+        return "request " + request.requestId() + " " + SandboxRequest.Run.describe(request.attempt(), request.candidate())
+                + (SandboxRequest.Run.TEST.equals(request.phase()) ? "" : " (" + request.phase() + " run)");
     }
 
     private static Map<String, String> labels(JsonNode object) {

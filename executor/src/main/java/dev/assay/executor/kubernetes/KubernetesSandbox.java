@@ -1,5 +1,7 @@
 package dev.assay.executor.kubernetes;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.assay.avro.Violation;
 import dev.assay.executor.sandbox.Sandbox;
 import dev.assay.executor.sandbox.SandboxException;
@@ -15,14 +17,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The production backend: each run is a Kubernetes Job in the sandbox namespace (see {@link KubernetesJobRunner}),
  * behind the same {@link Sandbox} contract as the local gVisor and bubblewrap backends. The runner image supplies the
- * toolchain, so the request's host toolchain paths are not used; the workspace travels as a ConfigMap.
+ * toolchain and the harness directory ({@code /opt/assay/harness}), so the request's mounts are not used; the
+ * workspace travels as a ConfigMap, the handshake (the request's standard input) as a Secret only an init container
+ * mounts, and the pod log is split into output and harness records exactly as a live run's standard output is.
  */
 public final class KubernetesSandbox implements Sandbox {
+    private static final Logger log = LoggerFactory.getLogger(KubernetesSandbox.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** What a nonce looks like (harness/PROTOCOL.md: 64 lower-case hex characters); anything else is not replaced. */
+    private static final Pattern NONCE = Pattern.compile("[0-9a-f]{32,128}");
     /** Room in the pod log for the harness report after the program's own output. */
     static final int REPORT_ALLOWANCE_BYTES = 256 * 1024;
 
@@ -49,8 +60,8 @@ public final class KubernetesSandbox implements Sandbox {
                 .withWorkspaceBytes(request.limits().workspaceBytes())
                 .withLogBytes(2 * request.limits().outputBytes() + REPORT_ALLOWANCE_BYTES);
         SandboxRequest.Run run = request.run();
-        JobRequest job = new JobRequest(run.requestId(), run.attempt(), run.candidate(), run.language(),
-                readWorkspace(request.input()), request.command(), request.environment(), limits);
+        JobRequest job = new JobRequest(run.requestId(), run.attempt(), run.candidate(), run.language(), run.phase(),
+                readWorkspace(request.input()), request.command(), request.environment(), request.stdin(), limits);
         JobResult result;
         try {
             result = runner.run(job);
@@ -64,22 +75,46 @@ public final class KubernetesSandbox implements Sandbox {
         if (result.status() == JobResult.Status.ERROR) {
             throw new SandboxException("sandbox Job " + result.jobName() + " failed to run: " + result.detail());
         }
-        return toSandboxResult(result, request.reportMarker());
+        return toSandboxResult(inRequestNonce(result, request.stdin(), request.nonce()), request.nonce(),
+                request.limits().outputBytes());
     }
 
-    static SandboxResult toSandboxResult(JobResult result, String marker) {
-        String logs = result.logs();
-        String output = logs;
-        String report = null;
-        int at = marker == null ? -1 : logs.indexOf(marker);
-        if (at >= 0) {
-            output = logs.substring(0, at);
-            int reportStart = logs.indexOf('\n', at);
-            report = reportStart < 0 ? "" : logs.substring(reportStart + 1);
+    /**
+     * The result as if its pod had read this request's handshake. When the run joined a Job another executor created
+     * (a replayed record), the pod read that executor's handshake and its records carry that executor's nonce: the
+     * log gets this request's nonce in its place, so records split as usual and a stray copy of the nonce in the
+     * program's output still shows as one. Neither nonce was readable by the code under test.
+     */
+    static JobResult inRequestNonce(JobResult result, String handshake, String nonce) {
+        if (nonce == null || result.handshake().isEmpty() || result.handshake().equals(handshake)) {
+            return result;
         }
+        String stored = nonceOf(result.handshake());
+        if (stored == null) {
+            log.warn("Job {} ran with a handshake without a readable nonce; its records cannot be read", result.jobName());
+            return result;
+        }
+        if (stored.equals(nonce)) {
+            return result;
+        }
+        return new JobResult(result.status(), result.violation(), result.exitCode(), result.terminationMessage(),
+                result.logs().replace(stored, nonce), result.logsTruncated(), result.duration(), result.jobName(),
+                result.podName(), result.detail(), handshake);
+    }
+
+    private static String nonceOf(String handshake) {
+        try {
+            JsonNode nonce = JSON.readTree(handshake).path("nonce");
+            return nonce.isTextual() && NONCE.matcher(nonce.asText()).matches() ? nonce.asText() : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    static SandboxResult toSandboxResult(JobResult result, String nonce, int outputLimit) {
         Violation enforced = Violation.valueOf(result.violation().name());
         // Timeouts and output floods have flags of their own in the result; anything else the kubelet enforced rides along.
-        return new SandboxResult(result.exitCode(), output, "", report, result.logsTruncated(),
+        return SandboxResult.fromLog(result.exitCode(), result.logs(), result.logsTruncated(), nonce, 2 * outputLimit,
                 result.status() == JobResult.Status.TIMEOUT, enforced == Violation.OUTPUT_LIMIT, result.duration(),
                 enforced == Violation.TIMEOUT || enforced == Violation.OUTPUT_LIMIT ? Violation.NONE : enforced);
     }

@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 /**
  * Settings of the Kubernetes Job sandbox, all under {@code executor.kubernetes.}.
  *
- * @param namespace               {@code namespace} (assay-sandbox): where Jobs, pods and ConfigMaps live; label it
- *                                {@code pod-security.kubernetes.io/enforce=restricted} and deny its egress
+ * @param namespace               {@code namespace} (assay-sandbox): where Jobs, pods, ConfigMaps and Secrets live;
+ *                                label it {@code pod-security.kubernetes.io/enforce=restricted} and deny its egress
  * @param images                  {@code images.<language>}: runner image per lower-case language; the defaults
  *                                {@code ghcr.io/assay/sandbox-<language>:0.1.0} are placeholders for the images the
  *                                deployment builds

@@ -28,7 +28,7 @@ final class ObservedState {
         }
     }
 
-    /** The runner container's last known state. */
+    /** A container's last known state. */
     record ContainerState(String waitingReason, String waitingMessage, boolean running, Terminated terminated) {
         boolean started() {
             return running || terminated != null;
@@ -39,9 +39,14 @@ final class ObservedState {
     record Terminated(int exitCode, String reason, String message) {
     }
 
-    /** A pod of the Job. */
+    /**
+     * A pod of the Job.
+     *
+     * @param runner the runner container, null before the kubelet reports it
+     * @param init   the handshake init container, null when the pod has none or the kubelet has not reported it
+     */
     record PodState(String name, Instant created, String phase, String reason, String message, String unschedulable,
-            ContainerState runner) {
+            ContainerState runner, ContainerState init) {
     }
 
     static JobState job(JsonNode job) {
@@ -62,7 +67,11 @@ final class ObservedState {
         return new JobState(text(job.path("metadata"), "uid"), labels, terminalType, reason, message);
     }
 
-    static PodState pod(JsonNode pod, String container) {
+    /**
+     * @param container     the main container whose state counts
+     * @param initContainer the init container to report as well
+     */
+    static PodState pod(JsonNode pod, String container, String initContainer) {
         JsonNode status = pod.path("status");
         String unschedulable = null;
         for (JsonNode condition : status.path("conditions")) {
@@ -70,12 +79,17 @@ final class ObservedState {
                 unschedulable = String.join(": ", nonNull(text(condition, "reason"), text(condition, "message")));
             }
         }
-        ContainerState runner = null;
-        for (JsonNode cs : status.path("containerStatuses")) {
-            if (container.equals(cs.path("name").asText())) {
+        return new PodState(text(pod.path("metadata"), "name"), instant(text(pod.path("metadata"), "creationTimestamp")),
+                text(status, "phase"), text(status, "reason"), text(status, "message"), unschedulable,
+                container(status.path("containerStatuses"), container), container(status.path("initContainerStatuses"), initContainer));
+    }
+
+    private static ContainerState container(JsonNode statuses, String name) {
+        for (JsonNode cs : statuses) {
+            if (name.equals(cs.path("name").asText())) {
                 JsonNode state = cs.path("state");
                 JsonNode terminated = state.path("terminated");
-                runner = new ContainerState(
+                return new ContainerState(
                         text(state.path("waiting"), "reason"),
                         text(state.path("waiting"), "message"),
                         state.has("running") && !state.path("running").isNull(),
@@ -83,8 +97,7 @@ final class ObservedState {
                                 text(terminated, "reason"), text(terminated, "message")) : null);
             }
         }
-        return new PodState(text(pod.path("metadata"), "name"), instant(text(pod.path("metadata"), "creationTimestamp")),
-                text(status, "phase"), text(status, "reason"), text(status, "message"), unschedulable, runner);
+        return null;
     }
 
     /** The pod a result is read from: the newest one whose runner terminated, else the newest one. */

@@ -1,26 +1,32 @@
 package dev.assay.executor.runner;
 
 import dev.assay.avro.Language;
-import dev.assay.executor.Workspace;
 import dev.assay.executor.sandbox.SandboxLimits;
-import java.io.IOException;
-import java.io.InputStream;
+import dev.assay.executor.sandbox.SandboxRequest;
+import dev.assay.harness.HarnessLayout;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * Python: the standard-library harness {@code python_harness.py} discovers {@code test_*.py} / {@code *_test.py},
- * runs unittest cases, plain {@code test_*} functions and pytest-style {@code Test*} classes, and prints the JSON
- * report; a dry run compiles every {@code .py} file instead. A bundled subset of pytest (raises, approx, marks,
- * parametrize, fixtures incl. tmp_path, capsys and monkeypatch) stands in for pytest, which the sandbox cannot install.
+ * Python: real pytest (Debian's {@code python3-pytest}, under the read-only {@code /usr}) driven by
+ * {@code assay_harness.py}; analysis runs use {@code assay_analyze.py} (the standard library's {@code ast}). The
+ * interpreter runs isolated ({@code -I}: no user site, no {@code PYTHON*} variables, the script's folder first on
+ * {@code sys.path}) and writes no bytecode into the workspace ({@code -B}).
  */
 public final class PythonRunner implements LanguageRunner {
-    static final String HARNESS_RESOURCE = "/dev/assay/executor/python_harness.py";
-    static final String HARNESS_NAME = "python_harness.py";
-    private static final java.util.Map<String, byte[]> RESOURCES = new java.util.concurrent.ConcurrentHashMap<>();
-    static final String PYTEST_SHIM_RESOURCE = "/dev/assay/executor/pytest_shim/pytest.py";
+    /** pytest's default test file patterns. */
+    private static final Pattern TEST_FILE = Pattern.compile("(^|/)(test_[^/]*|[^/]*_test)\\.py$");
+    /** Files pytest reads its configuration and plugins from. */
+    private static final Set<String> CONFIG_FILES = Set.of("pytest.ini", "tox.ini", "setup.cfg", "pyproject.toml");
+    /** Top-level modules a workspace file could shadow to replace the test framework or the harness. */
+    private static final Pattern FRAMEWORK_MODULE = Pattern.compile(
+            "^(pytest|_pytest|pluggy|py|unittest|sitecustomize|usercustomize|assay_[^/]*)(\\.py|/.*)$");
+    private static final Pattern HOOKS = Pattern.compile("(?m)^\\s*(async\\s+)?def\\s+pytest_\\w+|^\\s*pytest_plugins\\s*=|pluggy|_pytest");
+
     private final Path python;
 
     /** @param python the interpreter's absolute path; it must be visible in the sandbox (under /usr, or its prefix is bound) */
@@ -37,38 +43,39 @@ public final class PythonRunner implements LanguageRunner {
     }
 
     @Override
-    public RunPlan plan(Workspace workspace, boolean dryRun, String marker, SandboxLimits limits) throws IOException {
-        workspace.writeReserved(HARNESS_NAME, resource(HARNESS_RESOURCE));
-        workspace.writeReserved("pytest_shim/pytest.py", resource(PYTEST_SHIM_RESOURCE));
-        List<String> command = new ArrayList<>(List.of(python.toString(),
-                // -I: ignore PYTHON* variables and user site-packages; -B: no .pyc writes into the workspace.
-                "-I", "-B", dev.assay.executor.sandbox.LocalSandbox.WORKSPACE_DIR + "/" + Workspace.RESERVED_DIR + "/" + HARNESS_NAME, marker));
-        if (dryRun) {
-            command.add("--compile-only");
+    public RunPlan plan(RunMode mode, SandboxLimits limits) {
+        String script = mode == RunMode.ANALYZE ? HarnessLayout.PYTHON_ANALYZER : HarnessLayout.PYTHON_HARNESS;
+        List<SandboxRequest.Mount> toolchain = python.startsWith("/usr/") ? List.of() : List.of(SandboxRequest.Mount.samePath(prefixOf(python)));
+        return new RunPlan(List.of(python.toString(), "-I", "-B", script), toolchain, Map.of(), limits);
+    }
+
+    @Override
+    public boolean isTestFile(String path) {
+        return TEST_FILE.matcher(path).find();
+    }
+
+    @Override
+    public Optional<TestInfrastructure> testInfrastructure(String path, String content, List<String> requestTestDirs) {
+        String name = LanguageRunner.fileName(path);
+        if (name.equals("conftest.py")) {
+            return Optional.of(new TestInfrastructure(HOOKS.matcher(content).find(), "a pytest conftest.py"));
         }
-        List<Path> toolchain = python.startsWith("/usr/") ? List.of() : List.of(prefixOf(python));
-        return new RunPlan(command, toolchain, Map.of("PYTHONUNBUFFERED", "1", "PYTHONHASHSEED", "0"), limits);
+        if (CONFIG_FILES.contains(name)) {
+            return Optional.of(new TestInfrastructure(content.contains("-p ") || content.contains("plugins"),
+                    "pytest configuration (" + name + ")"));
+        }
+        if (name.equals("__init__.py") && requestTestDirs.contains(LanguageRunner.folder(path))) {
+            return Optional.of(new TestInfrastructure(HOOKS.matcher(content).find(), "the package file of a folder of the request's tests"));
+        }
+        if (FRAMEWORK_MODULE.matcher(path).matches() || name.endsWith(".pth")) {
+            return Optional.of(new TestInfrastructure(true, "a module that would shadow the test framework or the harness"));
+        }
+        return Optional.empty();
     }
 
     /** For an interpreter like /opt/python/bin/python3 the installation prefix /opt/python is mounted. */
     private static Path prefixOf(Path python) {
         Path bin = python.getParent();
         return bin.getParent() == null ? bin : bin.getParent();
-    }
-
-    /** A harness file, read from the jar once: a jar replaced under a running service must not break later runs. */
-    static byte[] resource(String name) throws IOException {
-        byte[] cached = RESOURCES.get(name);
-        if (cached != null) {
-            return cached;
-        }
-        try (InputStream in = PythonRunner.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IOException("missing resource " + name);
-            }
-            byte[] bytes = in.readAllBytes();
-            RESOURCES.putIfAbsent(name, bytes);
-            return bytes;
-        }
     }
 }

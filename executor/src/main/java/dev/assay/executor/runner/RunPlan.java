@@ -1,7 +1,7 @@
 package dev.assay.executor.runner;
 
 import dev.assay.executor.sandbox.SandboxLimits;
-import java.nio.file.Path;
+import dev.assay.executor.sandbox.SandboxRequest;
 import java.util.List;
 import java.util.Map;
 
@@ -9,14 +9,16 @@ import java.util.Map;
  * The command a runner wants run in the sandbox.
  *
  * @param command     program path inside the sandbox and its arguments
- * @param toolchain   host directories outside /usr to mount read-only (a JDK, say)
+ * @param mounts      toolchain directories outside /usr to mount read-only (a JDK, say); the harness is mounted for
+ *                    every run by the executor
  * @param environment extra variables
  * @param limits      the limits for this run (a runtime may need adjustments, e.g. a JVM's address space)
  */
-public record RunPlan(List<String> command, List<Path> toolchain, Map<String, String> environment, SandboxLimits limits) {
+public record RunPlan(List<String> command, List<SandboxRequest.Mount> mounts, Map<String, String> environment,
+        SandboxLimits limits) {
     public RunPlan {
         command = List.copyOf(command);
-        toolchain = List.copyOf(toolchain);
+        mounts = List.copyOf(mounts);
         environment = Map.copyOf(environment);
     }
 }

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * bubblewrap: new user, pid, net, ipc, uts, cgroup and mount namespaces ({@code --unshare-all}), no nested user
  * namespaces, a cleared environment, a new session (no TIOCSTI into the caller's terminal), killed with its
- * parent; only {@code /usr} (and the toolchain) bound read-only, the input read-only, tmpfs {@code /tmp} and
+ * parent; only {@code /usr} (and the toolchain and harness mounts) bound read-only, the input read-only, tmpfs {@code /tmp} and
  * {@code /workspace} with a size limit.
  *
  * <p>RLIMIT_NPROC counts processes per host uid and does not apply to root at all, so when the service runs as
@@ -91,8 +91,8 @@ public final class BwrapSandbox extends LocalSandbox {
                 throw new java.io.UncheckedIOException("cannot read host layout at " + hostDir, e);
             }
         }
-        for (Path dir : request.toolchain()) {
-            cmd.addAll(List.of("--ro-bind", dir.toString(), dir.toString()));
+        for (SandboxRequest.Mount mount : request.mounts()) {
+            cmd.addAll(List.of("--ro-bind", mount.source().toString(), mount.target()));
         }
         cmd.addAll(List.of("--proc", "/proc", "--dev", "/dev",
                 "--size", size, "--tmpfs", "/tmp",

@@ -34,9 +34,9 @@ public abstract class LocalSandbox implements Sandbox {
         if (!Files.isDirectory(request.input())) {
             throw new SandboxException("sandbox input " + request.input() + " is not a directory");
         }
-        for (Path path : request.toolchain()) {
-            if (!path.isAbsolute() || !Files.exists(path)) {
-                throw new SandboxException("toolchain path " + path + " does not exist or is not absolute");
+        for (SandboxRequest.Mount mount : request.mounts()) {
+            if (!Files.exists(mount.source())) {
+                throw new SandboxException("mount source " + mount.source() + " does not exist");
             }
         }
         try (Launch launch = prepare(request, innerCommand(request))) {
@@ -119,7 +119,13 @@ public abstract class LocalSandbox implements Sandbox {
 
     private SandboxResult supervise(Process process, SandboxRequest request) throws IOException {
         long started = System.nanoTime();
-        process.getOutputStream().close();
+        // The handshake goes in whole and the stream closes, so the harness reads it to end-of-file at once; a
+        // program that never reads it (or exits first) must not fail the run, hence the broken pipe is ignored.
+        try (var stdin = process.getOutputStream()) {
+            stdin.write(request.stdin().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            log.debug("{} sandbox closed its standard input early: {}", backend(), e.toString());
+        }
         AtomicBoolean outputLimitHit = new AtomicBoolean();
         CountDownLatch limitLatch = new CountDownLatch(1);
         Runnable onLimit = () -> {
@@ -127,7 +133,7 @@ public abstract class LocalSandbox implements Sandbox {
             limitLatch.countDown();
         };
         int cap = request.limits().outputBytes();
-        OutputCapture out = new OutputCapture(process.getInputStream(), cap, request.reportMarker(), onLimit);
+        OutputCapture out = new OutputCapture(process.getInputStream(), cap, request.nonce(), onLimit);
         OutputCapture err = new OutputCapture(process.getErrorStream(), cap, null, onLimit);
         Thread outReader = Thread.ofVirtual().name(backend() + "-stdout").start(out);
         Thread errReader = Thread.ofVirtual().name(backend() + "-stderr").start(err);
@@ -171,8 +177,9 @@ public abstract class LocalSandbox implements Sandbox {
         }
         boolean killedByUs = timedOut || outputLimitHit.get() || process.isAlive();
         Duration duration = Duration.ofNanos(System.nanoTime() - started);
-        return new SandboxResult(killedByUs ? null : process.exitValue(), out.text(), err.text(), out.reportText(),
-                out.truncated() || err.truncated(), timedOut, outputLimitHit.get(), duration, Violation.NONE);
+        return new SandboxResult(killedByUs ? null : process.exitValue(), out.text(), err.text(), out.records(),
+                out.outputAfterReport(), out.truncated() || err.truncated(), timedOut, outputLimitHit.get(), duration,
+                Violation.NONE);
     }
 
     /** Kills the launcher and everything below it, children first so nothing is re-parented and survives. */

@@ -6,40 +6,47 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Drains one output stream of a sandboxed process with bounded memory: the first {@code limit} bytes are kept,
- * the rest is counted and dropped, and {@code onLimit} runs once when the limit is exceeded (the caller kills the
- * run). If a marker is given, the line equal to it switches to capturing the harness report instead, which has its
- * own bound and does not count against the output limit.
+ * Drains one output stream of a sandboxed process with bounded memory: the first {@code limit} bytes of program
+ * output are kept, the rest is counted and dropped, and {@code onLimit} runs once when the limit is exceeded (the
+ * caller kills the run). With a nonce, every line that starts with {@code <nonce> } is a harness record
+ * (harness/PROTOCOL.md): it goes to the records, which have their own bound and do not count against the output limit.
+ * Whether anything but whitespace followed the REPORT record is remembered, since nothing may follow it.
  */
 final class OutputCapture implements Runnable {
-    /** Harness reports larger than this are cut and will not parse, which the executor reports as an error. */
-    static final int MAX_REPORT_BYTES = 8 * 1024 * 1024;
+    /** All records of one run together; past this they are cut, and a cut record does not parse. */
+    static final int MAX_RECORD_BYTES = 8 * 1024 * 1024;
 
     private final InputStream in;
     private final int limit;
-    private final byte[] marker;
+    private final byte[] prefix;
     private final Runnable onLimit;
     private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream report = new ByteArrayOutputStream();
-    /** The start of the current line, enough to compare with the marker. */
+    private final List<String> records = new ArrayList<>();
+    private final ByteArrayOutputStream record = new ByteArrayOutputStream();
+    private int recordBytes;
+    /** The start of the current line, held back until it is known whether it starts a record. */
     private final byte[] lineStart;
     private int lineLength;
-    private int keptAtLineStart;
-    private long totalAtLineStart;
+    private boolean inRecord;
+    private boolean lineDecided;
+    private boolean outputAfterReport;
+    /** A REPORT record has been seen: it must be the last thing on the stream. */
+    private boolean reported;
     private boolean limitReported;
-    private boolean inReport;
     private boolean truncated;
     private long total;
     private volatile IOException failure;
 
-    OutputCapture(InputStream in, int limit, String marker, Runnable onLimit) {
+    OutputCapture(InputStream in, int limit, String nonce, Runnable onLimit) {
         this.in = in;
         this.limit = limit;
-        this.marker = marker == null ? null : marker.getBytes(StandardCharsets.UTF_8);
-        this.lineStart = new byte[this.marker == null ? 0 : this.marker.length + 1];
+        this.prefix = nonce == null ? null : (nonce + " ").getBytes(StandardCharsets.UTF_8);
+        this.lineStart = new byte[prefix == null ? 0 : prefix.length];
+        this.lineDecided = prefix == null;
         this.onLimit = onLimit;
     }
 
@@ -49,76 +56,112 @@ final class OutputCapture implements Runnable {
         try {
             int n;
             while ((n = in.read(buffer)) >= 0) {
-                accept(buffer, n);
+                accept(buffer, 0, n);
             }
         } catch (IOException e) {
             // The stream is closed under us when the process tree is destroyed; keep what was read.
             failure = e;
         }
+        finish();
     }
 
-    private synchronized void accept(byte[] buffer, int n) {
-        for (int i = 0; i < n; i++) {
+    /** Splits a finished text (a Kubernetes pod log) the same way a live stream is split. */
+    static OutputCapture of(String text, int limit, String nonce) {
+        OutputCapture capture = new OutputCapture(InputStream.nullInputStream(), limit, nonce, () -> { });
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        capture.accept(bytes, 0, bytes.length);
+        capture.finish();
+        return capture;
+    }
+
+    private synchronized void accept(byte[] buffer, int offset, int n) {
+        for (int i = offset; i < offset + n; i++) {
             byte b = buffer[i];
-            if (inReport) {
-                if (report.size() < MAX_REPORT_BYTES) {
-                    report.write(b);
+            if (inRecord) {
+                if (b == '\n') {
+                    addRecord();
+                    inRecord = false;
+                    startLine();
+                } else if (recordBytes++ < MAX_RECORD_BYTES) {
+                    record.write(b);
                 }
                 continue;
             }
-            if (b == '\n' && isMarkerLine()) {
-                // The marker line was taken as output while it arrived; it is not part of it.
-                rewind();
-                inReport = true;
-                continue;
+            if (!lineDecided) {
+                if (b != '\n' && lineLength < lineStart.length && b == prefix[lineLength]) {
+                    lineStart[lineLength++] = b;
+                    if (lineLength == prefix.length) {
+                        inRecord = true;
+                        lineLength = 0;
+                    }
+                    continue;
+                }
+                // Not a record: the held-back bytes are ordinary output after all.
+                lineDecided = true;
+                for (int k = 0; k < lineLength; k++) {
+                    output(lineStart[k]);
+                }
+                lineLength = 0;
             }
-            total++;
-            if (kept.size() < limit) {
-                kept.write(b);
-            } else {
-                truncated = true;
+            output(b);
+            if (b == '\n') {
+                startLine();
             }
-            // A little slack so a marker line arriving right at the limit does not kill a well-behaved run.
-            if (total > limit + lineStart.length && !limitReported) {
-                limitReported = true;
-                onLimit.run();
-            }
-            trackLine(b);
         }
     }
 
-    private boolean isMarkerLine() {
-        return marker != null && lineLength == marker.length && Arrays.equals(lineStart, 0, lineLength, marker, 0, marker.length);
+    private void addRecord() {
+        String text = decode(record.toByteArray());
+        records.add(text);
+        reported |= text.startsWith("REPORT ");
+        record.reset();
     }
 
-    private void trackLine(byte b) {
-        if (marker == null) {
-            return;
+    private void startLine() {
+        lineDecided = prefix == null;
+        lineLength = 0;
+    }
+
+    private void output(byte b) {
+        total++;
+        if (reported && !Character.isWhitespace(b)) {
+            outputAfterReport = true;
         }
-        if (b == '\n') {
-            lineLength = 0;
-            keptAtLineStart = kept.size();
-            totalAtLineStart = total;
-        } else if (lineLength < lineStart.length) {
-            lineStart[lineLength++] = b;
+        if (kept.size() < limit) {
+            kept.write(b);
+        } else {
+            truncated = true;
+        }
+        if (total > limit && !limitReported) {
+            limitReported = true;
+            onLimit.run();
         }
     }
 
-    private void rewind() {
-        byte[] bytes = kept.toByteArray();
-        kept.reset();
-        kept.write(bytes, 0, keptAtLineStart);
-        total = totalAtLineStart;
+    /** End of stream: a record cut off without its newline still counts, a held-back line start is output. */
+    private synchronized void finish() {
+        if (inRecord) {
+            addRecord();
+            inRecord = false;
+        } else if (!lineDecided) {
+            for (int k = 0; k < lineLength; k++) {
+                output(lineStart[k]);
+            }
+        }
+        lineLength = 0;
+        lineDecided = true;
     }
 
     synchronized String text() {
-        String s = decode(kept.toByteArray());
-        // The harness starts its report on a fresh line; that newline belongs to the report, not the output.
-        return inReport && s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
+        return decode(kept.toByteArray());
     }
 
-    synchronized String reportText() {
-        return inReport ? decode(report.toByteArray()).strip() : null;
+    synchronized List<String> records() {
+        return List.copyOf(records);
+    }
+
+    synchronized boolean outputAfterReport() {
+        return outputAfterReport;
     }
 
     synchronized boolean truncated() {
@@ -137,4 +180,5 @@ final class OutputCapture implements Runnable {
             throw new IllegalStateException("REPLACE decoding cannot fail", e);
         }
     }
+
 }

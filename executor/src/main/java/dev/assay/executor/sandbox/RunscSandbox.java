@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * gVisor: every run is its own OCI container ({@code runsc run}) whose root is an empty read-only directory with
- * only {@code /usr} (and the toolchain) bound read-only, the input read-only, tmpfs {@code /tmp} and
+ * only {@code /usr} (and the toolchain and harness mounts) bound read-only, the input read-only, tmpfs {@code /tmp} and
  * {@code /workspace}, an empty network namespace ({@code --network=none}), uid 65534, no capabilities and
  * no-new-privileges. {@code runsc do} is not used: it shows the whole host file system and copies the caller's
  * environment into the sandbox. runsc itself needs root on the host.
@@ -102,8 +102,8 @@ public final class RunscSandbox extends LocalSandbox {
             }
         }
         mount(mounts, INPUT_DIR, "bind", request.input().toString(), "rbind", "ro", "nosuid", "nodev");
-        for (Path dir : request.toolchain()) {
-            mount(mounts, dir.toString(), "bind", dir.toString(), "rbind", "ro", "nosuid", "nodev");
+        for (SandboxRequest.Mount m : request.mounts()) {
+            mount(mounts, m.target(), "bind", m.source().toString(), "rbind", "ro", "nosuid", "nodev");
         }
         ObjectNode linux = spec.putObject("linux");
         ArrayNode namespaces = linux.putArray("namespaces");

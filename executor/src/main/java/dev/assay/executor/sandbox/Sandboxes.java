@@ -108,7 +108,7 @@ public final class Sandboxes {
         Path input = null;
         try {
             input = TempDirs.createReadable(scratch, "assay-probe-");
-            SandboxResult result = sandbox.run(new SandboxRequest(input, List.of("/usr/bin/true"), List.of(), Map.of(), PROBE_LIMITS, null,
+            SandboxResult result = sandbox.run(new SandboxRequest(input, List.of("/usr/bin/true"), List.of(), Map.of(), PROBE_LIMITS, "", null,
                     SandboxRequest.Run.PROBE));
             if (result.exitCode() == null || result.exitCode() != 0) {
                 return "probe run exited with " + result.exitCode() + ": " + result.stderr().strip();

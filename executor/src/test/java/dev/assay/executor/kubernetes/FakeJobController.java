@@ -4,6 +4,7 @@ import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.BatchV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1ContainerState;
 import io.kubernetes.client.openapi.models.V1ContainerStateRunning;
 import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
@@ -15,10 +16,15 @@ import io.kubernetes.client.openapi.models.V1JobStatus;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodStatus;
+import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.openapi.models.V1SecretVolumeSource;
+import io.kubernetes.client.openapi.models.V1Volume;
+import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,12 +32,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Plays the Job controller and the kubelet against the emulated API server, over HTTP only: for every new Job it
- * waits for the workspace ConfigMap (as the kubelet waits to mount it), creates the pod with the Job's labels, reports
- * the runner container running, serves the container log, then reports the scripted termination and Job condition.
- * It records each Job and ConfigMap as read back from the API server.
+ * waits for the workspace ConfigMap and the handshake Secret its pod mounts (as the kubelet waits to mount them),
+ * creates the pod with the Job's labels, plays the init container (reads the handshake from the Secret it found, by
+ * the key the Secret volume names), reports the runner container running, serves the container log, then reports
+ * the scripted termination and Job condition. It records each Job, ConfigMap, Secret and handshake as read back from
+ * the API server.
  */
 final class FakeJobController implements AutoCloseable {
 
@@ -45,23 +54,36 @@ final class FakeJobController implements AutoCloseable {
      * @param jobCondition      Complete or Failed, null to never finish the Job
      * @param jobReason         reason of a Failed condition: BackoffLimitExceeded, DeadlineExceeded, PodFailurePolicy
      * @param waitingReason     when set, the container stays waiting with this reason and never runs
+     * @param harness           when set, makes the container log from the handshake the init container copied (what
+     *                          the harness would print), instead of {@code logs}
+     * @param initExitCode      the handshake init container's exit code; non-zero fails the pod before the runner starts
      */
     record Script(Integer exitCode, String terminatedReason, String message, String logs, String jobCondition,
-            String jobReason, String waitingReason) {
+            String jobReason, String waitingReason, Function<String, String> harness, int initExitCode) {
         static Script completes(String message, String logs) {
-            return new Script(0, "Completed", message, logs, "Complete", null, null);
+            return new Script(0, "Completed", message, logs, "Complete", null, null, null, 0);
         }
 
         static Script fails(int exitCode, String reason, String message, String logs, String jobReason) {
-            return new Script(exitCode, reason, message, logs, "Failed", jobReason, null);
+            return new Script(exitCode, reason, message, logs, "Failed", jobReason, null, null, 0);
         }
 
         static Script runsForever() {
-            return new Script(null, null, null, "", null, null, null);
+            return new Script(null, null, null, "", null, null, null, null, 0);
         }
 
         static Script staysWaiting(String waitingReason) {
-            return new Script(null, null, null, "", null, null, waitingReason);
+            return new Script(null, null, null, "", null, null, waitingReason, null, 0);
+        }
+
+        /** The runner prints what {@code harness} makes of the handshake (null when the pod got none) and exits 0. */
+        static Script harness(Function<String, String> harness) {
+            return new Script(0, "Completed", "", "", "Complete", null, null, harness, 0);
+        }
+
+        /** The init container fails; the runner never starts and the Job fails. */
+        static Script initFails(int initExitCode) {
+            return new Script(null, null, null, "", "Failed", "BackoffLimitExceeded", null, null, initExitCode);
         }
     }
 
@@ -74,6 +96,8 @@ final class FakeJobController implements AutoCloseable {
     private final Set<String> handled = ConcurrentHashMap.newKeySet();
     private final List<V1Job> jobs = new CopyOnWriteArrayList<>();
     private final List<V1ConfigMap> configMaps = new CopyOnWriteArrayList<>();
+    private final List<V1Secret> secrets = new CopyOnWriteArrayList<>();
+    private final List<String> handshakes = new CopyOnWriteArrayList<>();
     private final List<V1Pod> pods = new CopyOnWriteArrayList<>();
     private final List<Throwable> errors = new CopyOnWriteArrayList<>();
     private volatile Script script;
@@ -108,6 +132,15 @@ final class FakeJobController implements AutoCloseable {
         return List.copyOf(configMaps);
     }
 
+    List<V1Secret> secrets() {
+        return List.copyOf(secrets);
+    }
+
+    /** The handshakes the init containers copied, one per pod that had a Secret. */
+    List<String> handshakes() {
+        return List.copyOf(handshakes);
+    }
+
     List<V1Pod> pods() {
         return List.copyOf(pods);
     }
@@ -139,23 +172,26 @@ final class FakeJobController implements AutoCloseable {
     private void play(V1Job job) throws ApiException, InterruptedException {
         String name = job.getMetadata().getName();
         jobs.add(job);
-        String configMapName = job.getSpec().getTemplate().getSpec().getVolumes().stream()
-                .filter(v -> v.getConfigMap() != null).findFirst().orElseThrow().getConfigMap().getName();
-        V1ConfigMap configMap = null;
-        while (running && configMap == null) {
-            try {
-                configMap = core.readNamespacedConfigMap(configMapName, namespace).execute();
-            } catch (ApiException e) {
-                if (e.getCode() != 404) {
-                    throw e;
-                }
-                Thread.sleep(5);
-            }
-        }
+        List<V1Volume> volumes = job.getSpec().getTemplate().getSpec().getVolumes();
+        String configMapName = volumes.stream().filter(v -> v.getConfigMap() != null).findFirst().orElseThrow().getConfigMap().getName();
+        V1ConfigMap configMap = awaitMountable(() -> core.readNamespacedConfigMap(configMapName, namespace).execute());
         if (configMap == null) {
             return;
         }
         configMaps.add(configMap);
+        V1SecretVolumeSource secretVolume = volumes.stream().map(V1Volume::getSecret).filter(Objects::nonNull).findFirst().orElse(null);
+        String handshake = null;
+        if (secretVolume != null) {
+            V1Secret secret = awaitMountable(() -> core.readNamespacedSecret(secretVolume.getSecretName(), namespace).execute());
+            if (secret == null) {
+                return;
+            }
+            secrets.add(secret);
+            // What the init container copies: the file the Secret volume's item puts the key at.
+            byte[] data = secret.getData().get(secretVolume.getItems().getFirst().getKey());
+            handshake = new String(data, StandardCharsets.UTF_8);
+            handshakes.add(handshake);
+        }
 
         Map<String, String> labels = new HashMap<>(job.getSpec().getTemplate().getMetadata().getLabels());
         labels.put("batch.kubernetes.io/job-name", name);
@@ -168,24 +204,38 @@ final class FakeJobController implements AutoCloseable {
                 .spec(job.getSpec().getTemplate().getSpec())).execute();
         pods.add(pod);
         Script current = script;
+        String logs = current.harness() == null ? current.logs() : current.harness().apply(handshake);
         emulator.expect().get()
                 .withPath("/api/v1/namespaces/" + namespace + "/pods/" + podName + "/log?container=runner&limitBytes=" + (logLimitBytes + 1))
-                .andReturn(200, current.logs()).always();
+                .andReturn(200, logs).always();
 
+        // The init container's state as reported on the pod: the copy succeeded unless the script says otherwise.
+        V1ContainerState init = new V1ContainerState().terminated(new V1ContainerStateTerminated().exitCode(current.initExitCode())
+                .reason(current.initExitCode() == 0 ? "Completed" : "Error")
+                .message(current.initExitCode() == 0 ? null : "cp: can't open '/assay/handshake-secret/handshake': Permission denied\n"));
         if (current.waitingReason() != null) {
-            setContainer(podName, "Pending", new V1ContainerState().waiting(
+            setContainer(podName, "Pending", init, new V1ContainerState().waiting(
                     new V1ContainerStateWaiting().reason(current.waitingReason()).message("scripted " + current.waitingReason())));
             return;
         }
-        setContainer(podName, "Running", new V1ContainerState().running(new V1ContainerStateRunning().startedAt(OffsetDateTime.now())));
+        if (current.initExitCode() != 0) {
+            setContainer(podName, "Failed", init, new V1ContainerState().waiting(new V1ContainerStateWaiting().reason("PodInitializing")));
+            finishJob(name, current);
+            return;
+        }
+        setContainer(podName, "Running", init, new V1ContainerState().running(new V1ContainerStateRunning().startedAt(OffsetDateTime.now())));
         if (!release.await(30, TimeUnit.SECONDS) || current.jobCondition() == null) {
             return;
         }
         if (current.exitCode() != null) {
-            setContainer(podName, current.exitCode() == 0 ? "Succeeded" : "Failed", new V1ContainerState().terminated(
+            setContainer(podName, current.exitCode() == 0 ? "Succeeded" : "Failed", init, new V1ContainerState().terminated(
                     new V1ContainerStateTerminated().exitCode(current.exitCode()).reason(current.terminatedReason())
                             .message(current.message()).finishedAt(OffsetDateTime.now())));
         }
+        finishJob(name, current);
+    }
+
+    private void finishJob(String name, Script current) throws ApiException {
         V1Job stored = batch.readNamespacedJob(name, namespace).execute();
         boolean complete = "Complete".equals(current.jobCondition());
         stored.status(new V1JobStatus().startTime(OffsetDateTime.now()).succeeded(complete ? 1 : 0).failed(complete ? 0 : 1)
@@ -194,10 +244,36 @@ final class FakeJobController implements AutoCloseable {
         batch.replaceNamespacedJobStatus(name, namespace, stored).execute();
     }
 
-    private void setContainer(String podName, String phase, V1ContainerState state) throws ApiException {
+    /** Reads an object the pod mounts until it exists, as the kubelet retries a mount; null when closed meanwhile. */
+    private <T> T awaitMountable(Read<T> read) throws ApiException, InterruptedException {
+        while (running) {
+            try {
+                return read.read();
+            } catch (ApiException e) {
+                if (e.getCode() != 404) {
+                    throw e;
+                }
+                Thread.sleep(5);
+            }
+        }
+        return null;
+    }
+
+    @FunctionalInterface
+    private interface Read<T> {
+        T read() throws ApiException;
+    }
+
+    private void setContainer(String podName, String phase, V1ContainerState init, V1ContainerState state) throws ApiException {
         V1Pod pod = core.readNamespacedPod(podName, namespace).execute();
-        pod.status(new V1PodStatus().phase(phase).addContainerStatusesItem(new V1ContainerStatus().name("runner")
-                .image(pod.getSpec().getContainers().getFirst().getImage()).imageID("").ready(false).restartCount(0).state(state)));
+        V1PodStatus status = new V1PodStatus().phase(phase).addContainerStatusesItem(new V1ContainerStatus().name("runner")
+                .image(pod.getSpec().getContainers().getFirst().getImage()).imageID("").ready(false).restartCount(0).state(state));
+        if (pod.getSpec().getInitContainers() != null && !pod.getSpec().getInitContainers().isEmpty()) {
+            V1Container initContainer = pod.getSpec().getInitContainers().getFirst();
+            status.addInitContainerStatusesItem(new V1ContainerStatus().name(initContainer.getName()).image(initContainer.getImage()).imageID("")
+                    .ready(false).restartCount(0).state(init));
+        }
+        pod.status(status);
         core.replaceNamespacedPodStatus(podName, namespace, pod).execute();
     }
 

@@ -34,7 +34,17 @@ class JobOutcomesTest {
                  "status":{"phase":"Failed","reason":%s,"message":%s,"allocatedResources":{},
                    "containerStatuses":[{"name":"runner","state":%s,"volumeMounts":[],"stopSignal":"SIGTERM"}]}}"""
                 .formatted(quote(podReason), quote(podMessage), state));
-        return ObservedState.pod(node, "runner");
+        return ObservedState.pod(node, "runner", "handshake");
+    }
+
+    /** A pod whose runner never started because the handshake init container is in {@code initState}. */
+    private static PodState initializing(String initState) throws Exception {
+        return ObservedState.pod(JSON.readTree("""
+                {"metadata":{"name":"p1","creationTimestamp":"2026-11-23T10:00:00Z"},
+                 "status":{"phase":"Failed",
+                   "initContainerStatuses":[{"name":"handshake","state":%s}],
+                   "containerStatuses":[{"name":"runner","state":{"waiting":{"reason":"PodInitializing"}}}]}}"""
+                .formatted(initState)), "runner", "handshake");
     }
 
     private static String quote(String value) {
@@ -116,7 +126,7 @@ class JobOutcomesTest {
     @Test
     void picksTheNewestPodWithATerminatedRunner() throws Exception {
         PodState done = pod(terminated(0, "Completed"), null, null);
-        PodState newerPending = new PodState("p2", java.time.Instant.parse("2026-11-23T11:00:00Z"), "Pending", null, null, null, null);
+        PodState newerPending = new PodState("p2", java.time.Instant.parse("2026-11-23T11:00:00Z"), "Pending", null, null, null, null, null);
         assertThat(ObservedState.resultPod(List.of(newerPending, done))).isSameAs(done);
         assertThat(ObservedState.resultPod(List.of(newerPending))).isSameAs(newerPending);
         assertThat(ObservedState.resultPod(List.of())).isNull();
@@ -128,5 +138,29 @@ class JobOutcomesTest {
         JobState failing = ObservedState.job(JSON.readTree(
                 "{\"status\":{\"conditions\":[{\"type\":\"FailureTarget\",\"status\":\"True\"},{\"type\":\"Failed\",\"status\":\"False\"}]}}"));
         assertThat(failing.terminal()).isFalse();
+    }
+
+    @Test
+    void aFailedHandshakeCopyIsASandboxErrorNamingTheInitContainer() throws Exception {
+        PodState pod = initializing("{\"terminated\":{\"exitCode\":1,\"reason\":\"Error\",\"message\":\"cp: can't open\\n\"}}");
+        Verdict verdict = JobOutcomes.classify(job("Failed", "BackoffLimitExceeded"), pod, saw(pod), CODES);
+
+        assertThat(verdict.status()).isEqualTo(Status.ERROR);
+        assertThat(verdict.exitCode()).isNull();
+        assertThat(verdict.detail()).startsWith("the handshake init container exited with 1 (Error): cp: can't open;")
+                .contains("BackoffLimitExceeded");
+    }
+
+    @Test
+    void aHandshakeInitContainerThatCanNeverStartEndsTheWaitEarly() throws Exception {
+        PodState stuck = initializing("{\"waiting\":{\"reason\":\"CreateContainerConfigError\",\"message\":\"bad\"}}");
+        PodState mounting = initializing("{\"waiting\":{\"reason\":\"PodInitializing\"}}");
+
+        assertThat(saw(stuck).permanentFailure(List.of(stuck)))
+                .isEqualTo("handshake init container of pod p1 cannot start: CreateContainerConfigError: bad");
+        assertThat(saw(mounting).permanentFailure(List.of(mounting))).isNull();
+        Verdict deadline = JobOutcomes.classify(job("Failed", "DeadlineExceeded"), mounting, saw(mounting), CODES);
+        assertThat(deadline.status()).isEqualTo(Status.ERROR);
+        assertThat(deadline.detail()).contains("the handshake init container was waiting: PodInitializing");
     }
 }

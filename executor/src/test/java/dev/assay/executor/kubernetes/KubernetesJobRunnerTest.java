@@ -29,6 +29,9 @@ class KubernetesJobRunnerTest {
     static final int LOG_LIMIT = 4096;
     static final String JOBS = "/apis/batch/v1/namespaces/" + NS + "/jobs";
     static final String CONFIG_MAPS = "/api/v1/namespaces/" + NS + "/configmaps";
+    static final String SECRETS = "/api/v1/namespaces/" + NS + "/secrets";
+    static final String NONCE = "5e".repeat(32);
+    static final String HANDSHAKE = "{\"nonce\":\"" + NONCE + "\",\"mode\":\"test\",\"root\":\"/workspace\"}\n";
     static final Map<String, String> FILES = Map.of("src/app.py", "def add(a, b):\n    return a + b\n",
             "tests/test_app.py", "from app import add\n\ndef test_add():\n    assert add(1, 2) == 3\n");
 
@@ -80,8 +83,14 @@ class KubernetesJobRunnerTest {
     }
 
     static JobRequest request(String requestId, int attempt, int candidate, KubernetesSandboxConfig config) {
-        return new JobRequest(requestId, attempt, candidate, "python", FILES, List.of("python3", "-m", "assay_harness", "--report"),
-                Map.of("PYTHONDONTWRITEBYTECODE", "1"), config.defaultLimits());
+        return request(requestId, attempt, candidate, "test", HANDSHAKE, config);
+    }
+
+    static JobRequest request(String requestId, int attempt, int candidate, String phase, String handshake,
+            KubernetesSandboxConfig config) {
+        return new JobRequest(requestId, attempt, candidate, "python", phase, FILES,
+                List.of("/usr/bin/python3", "-I", "-B", "/opt/assay/harness/python/assay_harness.py"),
+                Map.of("PYTHONDONTWRITEBYTECODE", "1"), handshake, config.defaultLimits());
     }
 
     private JobResult run(KubernetesJobRunner runner, JobRequest request) throws Exception {
@@ -105,6 +114,8 @@ class KubernetesJobRunnerTest {
                 .doesNotContain(jobName);
         assertThat(core.listNamespacedConfigMap(NS).execute().getItems()).extracting(c -> c.getMetadata().getName())
                 .doesNotContain(JobNames.configMapName(jobName));
+        assertThat(core.listNamespacedSecret(NS).execute().getItems()).extracting(c -> c.getMetadata().getName())
+                .doesNotContain(JobNames.secretName(jobName));
     }
 
     @Test
@@ -121,7 +132,85 @@ class KubernetesJobRunnerTest {
         assertThat(result.logsTruncated()).isFalse();
         assertThat(result.jobName()).isEqualTo("assay-req-ok-a0");
         assertThat(result.podName()).isEqualTo("assay-req-ok-a0-x7k2p");
+        assertThat(result.handshake()).isEqualTo(HANDSHAKE);
+        assertThat(controller.secrets()).singleElement()
+                .satisfies(secret -> assertThat(secret.getMetadata().getName()).isEqualTo("assay-req-ok-a0-hs"));
+        assertThat(controller.handshakes()).containsExactly(HANDSHAKE);
+        assertThat(emulator.count("DELETE", SECRETS + "/assay-req-ok-a0-hs")).isEqualTo(1);
         assertCleanedUp(result.jobName());
+    }
+
+    @Test
+    void aRunWithoutAHandshakeCreatesNoSecret() throws Exception {
+        cluster(Script.completes("{}", "ran\n"));
+        KubernetesJobRunner runner = runner();
+        JobResult result = run(runner, request("req-plain", 0, 1, "test", "", runner.config()));
+
+        assertThat(result.status()).isEqualTo(Status.SUCCEEDED);
+        assertThat(result.handshake()).isEmpty();
+        assertThat(emulator.count("POST", SECRETS) + emulator.count("DELETE", SECRETS + "/assay-req-plain-a0-hs")).isZero();
+        assertThat(controller.jobs().getFirst().getSpec().getTemplate().getSpec().getInitContainers()).isNullOrEmpty();
+        assertCleanedUp(result.jobName());
+    }
+
+    @Test
+    void theAnalysisRunOfAnAttemptRunsAsAJobOfItsOwn() throws Exception {
+        cluster(Script.completes("{}", "analysed\n"));
+        KubernetesJobRunner runner = runner();
+        JobResult result = run(runner, request("req-an", 1, 1, "analysis", HANDSHAKE, runner.config()));
+
+        assertThat(result.status()).isEqualTo(Status.SUCCEEDED);
+        assertThat(result.jobName()).isEqualTo("assay-req-an-a1-analysis");
+        assertThat(controller.jobs()).singleElement()
+                .satisfies(job -> assertThat(job.getMetadata().getLabels()).containsEntry("assay.dev/phase", "analysis"));
+        assertThat(controller.secrets()).singleElement().satisfies(secret -> {
+            assertThat(secret.getMetadata().getName()).isEqualTo("assay-req-an-a1-analysis-hs");
+            assertThat(secret.getMetadata().getLabels()).containsEntry("assay.dev/phase", "analysis");
+        });
+        assertCleanedUp(result.jobName());
+    }
+
+    @Test
+    void aFailedHandshakeCopyIsASandboxErrorAndEverythingIsDeleted() throws Exception {
+        cluster(Script.initFails(1));
+        JobResult result = run(runner(), request("req-initfail", 0, config(Map.of())));
+
+        assertThat(result.status()).isEqualTo(Status.ERROR);
+        assertThat(result.exitCode()).isNull();
+        assertThat(result.detail()).contains("handshake init container exited with 1", "cp: can't open");
+        assertCleanedUp(result.jobName());
+    }
+
+    @Test
+    void refusesAnUnknownPhaseOrAnOversizedHandshakeBeforeCallingTheApi() {
+        KubernetesJobRunner runner = runner();
+
+        assertThatThrownBy(() -> runner.run(request("req-phase", 0, 1, "compile", HANDSHAKE, runner.config())))
+                .isInstanceOfSatisfying(KubernetesSandboxException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_REQUEST))
+                .hasMessageContaining("unknown run phase 'compile'");
+        String huge = "{\"nonce\":\"" + NONCE + "\",\"requestFiles\":[\"" + "f".repeat(1024 * 1024) + "\"]}";
+        assertThatThrownBy(() -> runner.run(request("req-big", 0, 1, "test", huge, runner.config())))
+                .isInstanceOfSatisfying(KubernetesSandboxException.class, e -> assertThat(e.reason()).isEqualTo(Reason.WORKSPACE_TOO_LARGE))
+                .hasMessageContaining("handshake").hasMessageNotContaining(NONCE);
+        assertThat(emulator.count("POST", JOBS) + emulator.count("POST", CONFIG_MAPS) + emulator.count("POST", SECRETS)).isZero();
+    }
+
+    @Test
+    void deletesTheJobAndConfigMapWhenTheHandshakeSecretCannotBeCreated() throws Exception {
+        emulator.expect().post().withPath(SECRETS).andReturn(403, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                + "\"message\":\"secrets is forbidden: User \\\"system:serviceaccount:assay:assay-executor\\\" cannot create resource \\\"secrets\\\"\","
+                + "\"reason\":\"Forbidden\",\"code\":403}").always();
+        KubernetesJobRunner runner = runner();
+
+        KubernetesSandboxException e = catchThrowableOfType(KubernetesSandboxException.class,
+                () -> runner.run(request("req-nosecret", 0, runner.config())));
+
+        assertThat(e.reason()).isEqualTo(Reason.FORBIDDEN);
+        assertThat(e.getMessage()).startsWith("executor's ServiceAccount lacks RBAC to create Secrets in assay-sandbox")
+                .doesNotContain(NONCE);
+        assertThat(emulator.count("DELETE", JOBS + "/assay-req-nosecret-a0")).isEqualTo(1);
+        assertThat(emulator.count("DELETE", CONFIG_MAPS + "/assay-req-nosecret-a0-ws")).isEqualTo(1);
+        assertCleanedUp("assay-req-nosecret-a0");
     }
 
     @Test
@@ -262,6 +351,7 @@ class KubernetesJobRunnerTest {
         assertThat(e.reason()).isEqualTo(Reason.QUOTA_EXCEEDED);
         assertThat(e.getMessage()).contains("ResourceQuota of namespace assay-sandbox");
         assertThat(emulator.count("POST", JOBS)).isEqualTo(1);
+        assertThat(emulator.count("POST", SECRETS)).as("the Secret comes after the ConfigMap").isZero();
         assertThat(emulator.count("DELETE", JOBS + "/assay-req-quota-a0")).isEqualTo(1);
         assertCleanedUp("assay-req-quota-a0");
     }
@@ -269,8 +359,8 @@ class KubernetesJobRunnerTest {
     @Test
     void refusesAWorkspaceLargerThanAConfigMapBeforeCallingTheApi() {
         KubernetesJobRunner runner = runner();
-        JobRequest huge = new JobRequest("req-huge", 0, 1, "python", Map.of("blob.txt", "x".repeat(1024 * 1024 + 1)),
-                List.of("python3"), Map.of(), runner.config().defaultLimits());
+        JobRequest huge = new JobRequest("req-huge", 0, 1, "python", "test", Map.of("blob.txt", "x".repeat(1024 * 1024 + 1)),
+                List.of("python3"), Map.of(), HANDSHAKE, runner.config().defaultLimits());
 
         assertThatThrownBy(() -> runner.run(huge)).isInstanceOfSatisfying(KubernetesSandboxException.class,
                 e -> assertThat(e.reason()).isEqualTo(Reason.WORKSPACE_TOO_LARGE))
@@ -318,6 +408,7 @@ class KubernetesJobRunnerTest {
         assertThat(thrown.get()).isInstanceOfSatisfying(KubernetesSandboxException.class,
                 e -> assertThat(e.reason()).isEqualTo(Reason.INTERRUPTED));
         assertThat(flagKept).isTrue();
+        assertThat(emulator.count("DELETE", SECRETS + "/assay-req-shutdown-a0-hs")).isEqualTo(1);
         assertCleanedUp("assay-req-shutdown-a0");
     }
 }

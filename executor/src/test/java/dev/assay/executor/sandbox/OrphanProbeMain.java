@@ -24,7 +24,7 @@ public final class OrphanProbeMain {
         Thread.ofVirtual().start(() -> {
             try {
                 sandbox.run(new SandboxRequest(input, List.of("/usr/bin/sleep", "60"), List.of(), Map.of(),
-                        new SandboxLimits(Duration.ofSeconds(90), 90, 64L * 1024 * 1024, 8, 1024, 1024 * 1024), null,
+                        new SandboxLimits(Duration.ofSeconds(90), 90, 64L * 1024 * 1024, 8, 1024, 1024 * 1024), "", null,
                         SandboxRequest.Run.PROBE));
             } catch (SandboxException e) {
                 throw new IllegalStateException(e);

@@ -8,30 +8,47 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class OutputCaptureTest {
-    private static final String MARKER = "@@assay-report-123@@";
+    private static final String NONCE = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
-    private static OutputCapture drain(String text, int limit, String marker, AtomicInteger limitCalls) {
-        OutputCapture capture = new OutputCapture(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), limit, marker,
+    private static OutputCapture drain(String text, int limit, String nonce, AtomicInteger limitCalls) {
+        OutputCapture capture = new OutputCapture(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), limit, nonce,
                 limitCalls::incrementAndGet);
         capture.run();
         return capture;
     }
 
     @Test
-    void separatesTheReportAfterTheMarkerLineFromTheOutput() {
+    void linesStartingWithTheNonceAreRecordsAndLeaveTheOutput() {
         AtomicInteger calls = new AtomicInteger();
-        OutputCapture c = drain("hello\nno newline at end\n" + MARKER + "\n{\"tests\":[]}\n", 1000, MARKER, calls);
-        assertThat(c.text()).isEqualTo("hello\nno newline at end");
-        assertThat(c.reportText()).isEqualTo("{\"tests\":[]}");
+        OutputCapture c = drain("\n" + NONCE + " BEGIN {}\nhello\nno newline at end\n" + NONCE + " REPORT {\"tests\":[]}\n", 1000,
+                NONCE, calls);
+        assertThat(c.records()).containsExactly("BEGIN {}", "REPORT {\"tests\":[]}");
+        assertThat(c.text()).isEqualTo("\nhello\nno newline at end\n");
+        assertThat(c.outputAfterReport()).isFalse();
         assertThat(c.truncated()).isFalse();
         assertThat(calls).hasValue(0);
     }
 
     @Test
-    void aMarkerInsideALineIsOrdinaryOutput() {
-        OutputCapture c = drain("x" + MARKER + "\n" + MARKER + "y\n", 1000, MARKER, new AtomicInteger());
-        assertThat(c.reportText()).isNull();
-        assertThat(c.text()).contains(MARKER);
+    void theNonceInsideALineOrWithoutItsSpaceIsOrdinaryOutput() {
+        OutputCapture c = drain("x" + NONCE + " REPORT {}\n" + NONCE + "REPORT {}\n" + NONCE.substring(0, 10) + "\n", 1000, NONCE,
+                new AtomicInteger());
+        assertThat(c.records()).isEmpty();
+        assertThat(c.text()).isEqualTo("x" + NONCE + " REPORT {}\n" + NONCE + "REPORT {}\n" + NONCE.substring(0, 10) + "\n");
+    }
+
+    @Test
+    void anythingButWhitespaceAfterTheReportIsNoticed() {
+        assertThat(drain(NONCE + " REPORT {}\n\n  \n", 1000, NONCE, new AtomicInteger()).outputAfterReport()).isFalse();
+        assertThat(drain(NONCE + " REPORT {}\nforged\n", 1000, NONCE, new AtomicInteger()).outputAfterReport()).isTrue();
+        assertThat(drain(NONCE + " BEGIN {}\nprinted by a test\n", 1000, NONCE, new AtomicInteger()).outputAfterReport()).isFalse();
+    }
+
+    @Test
+    void aRecordCutOffByTheEndOfTheStreamStillCounts() {
+        OutputCapture c = drain("out\n" + NONCE + " REPORT {\"tests\":", 1000, NONCE, new AtomicInteger());
+        assertThat(c.records()).containsExactly("REPORT {\"tests\":");
+        assertThat(c.text()).isEqualTo("out\n");
     }
 
     @Test
@@ -44,12 +61,20 @@ class OutputCaptureTest {
     }
 
     @Test
-    void theReportDoesNotCountAgainstTheOutputLimit() {
+    void recordsDoNotCountAgainstTheOutputLimit() {
         AtomicInteger calls = new AtomicInteger();
-        OutputCapture c = drain("ok\n" + MARKER + "\n" + "{\"tests\":[" + "1,".repeat(5000) + "1]}", 100, MARKER, calls);
+        OutputCapture c = drain("ok\n" + NONCE + " REPORT {\"tests\":[" + "1,".repeat(5000) + "1]}\n", 100, NONCE, calls);
         assertThat(calls).hasValue(0);
         assertThat(c.truncated()).isFalse();
-        assertThat(c.reportText()).startsWith("{\"tests\":[1,1");
+        assertThat(c.records()).singleElement().asString().startsWith("REPORT {\"tests\":[1,1");
+    }
+
+    @Test
+    void aFinishedLogSplitsTheSameWay() {
+        String log = "a\n" + NONCE + " BEGIN {}\nb\n" + NONCE + " REPORT {}\n";
+        OutputCapture c = OutputCapture.of(log, 1000, NONCE);
+        assertThat(c.records()).containsExactly("BEGIN {}", "REPORT {}");
+        assertThat(c.text()).isEqualTo("a\nb\n");
     }
 
     @Test

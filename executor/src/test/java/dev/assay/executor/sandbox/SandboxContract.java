@@ -39,11 +39,34 @@ abstract class SandboxContract {
         Path script = input.resolve("main.py");
         Files.writeString(script, code);
         Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        return sandbox.run(new SandboxRequest(input, List.of("/usr/bin/python3", "-I", "main.py"), List.of(), Map.of(), limits, null, SandboxRequest.Run.PROBE));
+        return sandbox.run(new SandboxRequest(input, List.of("/usr/bin/python3", "-I", "main.py"), List.of(), Map.of(), limits, "", null,
+                SandboxRequest.Run.PROBE));
     }
 
     SandboxResult python(String code) throws Exception {
         return python(code, SMALL);
+    }
+
+    @Test
+    void theHandshakeArrivesOnStandardInputAndRecordsLeaveTheOutput(@TempDir Path extra) throws Exception {
+        Files.setPosixFilePermissions(extra, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path mounted = Files.writeString(extra.resolve("lib.txt"), "from a read-only mount");
+        Files.setPosixFilePermissions(mounted, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Files.writeString(input.resolve("main.py"), """
+                import sys
+                line = sys.stdin.readline().strip()
+                print("before")
+                print()
+                print(line + " REPORT {\\"read\\": \\"" + open("/opt/assay/extra/lib.txt").read() + "\\"}")
+                """);
+        input.resolve("main.py").toFile().setReadable(true, false);
+        String nonce = "cd".repeat(32);
+        SandboxResult r = sandbox.run(new SandboxRequest(input, List.of("/usr/bin/python3", "-I", "main.py"),
+                List.of(new SandboxRequest.Mount(extra, "/opt/assay/extra")), Map.of(), SMALL, nonce + "\n", nonce, SandboxRequest.Run.PROBE));
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.records()).containsExactly("REPORT {\"read\": \"from a read-only mount\"}");
+        assertThat(r.stdout()).isEqualTo("before\n\n");
+        assertThat(r.outputAfterReport()).isFalse();
     }
 
     @Test

@@ -1,9 +1,11 @@
 package dev.assay.verifier.checks;
 
+import dev.assay.avro.Evidence;
 import dev.assay.avro.ExecutionResult;
 import dev.assay.avro.ExecutionStatus;
 import dev.assay.avro.Finding;
 import dev.assay.avro.TestCaseResult;
+import dev.assay.avro.TestOrigin;
 import dev.assay.avro.TestStatus;
 import dev.assay.avro.Verdict;
 import dev.assay.avro.Violation;
@@ -12,8 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Judges one attempt: it passes iff the sandbox reported PASSED, at least one test ran, no test failed and no check
- * found anything HIGH or CRITICAL. The summary says why, in one line a person or a model can act on.
+ * Judges one attempt: it passes iff the sandbox reported PASSED (which already means every test of the request's own
+ * test files ran and passed, sealed assertions compared outside the sandbox), no test failed and no check found
+ * anything HIGH or CRITICAL — the executor's own findings (tampering, refused test infrastructure, edits of the
+ * request's tests) included. A TAMPERED execution is a tampered verdict: the request ends there. The summary says why,
+ * in one line a person or a model can act on.
  */
 public final class VerdictEngine {
     private static final int NAMES_IN_SUMMARY = 3;
@@ -34,7 +39,7 @@ public final class VerdictEngine {
 
     public Verdict judge(ExecutionResult result) {
         CheckSubject subject = CheckSubject.of(result);
-        List<Finding> findings = new ArrayList<>();
+        List<Finding> findings = new ArrayList<>(result.getFindings());
         for (Check check : checks) {
             findings.addAll(check.inspect(subject));
         }
@@ -61,9 +66,13 @@ public final class VerdictEngine {
             problems.add(blocking.size() + " blocking finding(s) ("
                     + names(blocking.stream().map(f -> f.getSeverity() + " " + f.getCheck() + location(f)).toList()) + ")");
         }
+        boolean tampered = result.getStatus() == ExecutionStatus.TAMPERED;
         boolean passed = problems.isEmpty();
-        String summary = passed
-                ? "passed: " + result.getTests().size() + " test(s) passed" + (findings.isEmpty() ? ""
+        String summary = tampered
+                ? "tampered with verification: " + oneLine(result.getDetail() == null ? "" : result.getDetail().replaceFirst(
+                        "^tampering with verification: ", ""))
+                : passed
+                ? "passed: " + passedSummary(result.getTests()) + (findings.isEmpty() ? ""
                         : ", " + findings.size() + " non-blocking finding(s)")
                 : "failed: " + String.join("; ", problems);
         return Verdict.newBuilder()
@@ -71,11 +80,23 @@ public final class VerdictEngine {
                 .setAttempt(result.getAttempt())
                 .setCandidate(result.getGeneration().getCandidate())
                 .setPassed(passed)
+                .setTampered(tampered)
                 .setSummary(summary)
                 .setFindings(findings)
                 .setFailedTests(failedTests)
                 .setDecidedAt(clock.instant())
                 .build();
+    }
+
+    /** "5 test(s) passed (3 of the request's, 2 sealed; 2 generated)". */
+    private static String passedSummary(List<TestCaseResult> tests) {
+        long passed = tests.stream().filter(t -> t.getStatus() == TestStatus.PASSED).count();
+        long request = tests.stream().filter(t -> t.getOrigin() == TestOrigin.REQUEST && t.getStatus() == TestStatus.PASSED).count();
+        long sealed = tests.stream().filter(t -> t.getOrigin() == TestOrigin.REQUEST && t.getStatus() == TestStatus.PASSED
+                && t.getEvidence() == Evidence.SEALED).count();
+        long generated = tests.stream().filter(t -> t.getOrigin() == TestOrigin.GENERATED && t.getStatus() == TestStatus.PASSED).count();
+        return passed + " test(s) passed (" + request + " of the request's, " + sealed + " sealed"
+                + (generated == 0 ? "" : "; " + generated + " generated") + ")";
     }
 
     private static String location(Finding f) {

@@ -50,6 +50,7 @@ public final class GatePolicy {
     private final Map<Severity, Integer> findingScores;
     private final int findingMax;
     private final int attemptScore;
+    private final int inProcessScore;
     private final int diffStepLines;
     private final int diffStepScore;
     private final int diffMax;
@@ -92,6 +93,7 @@ public final class GatePolicy {
         }
         this.findingMax = integer(p, "finding.max");
         this.attemptScore = integer(p, "attempt.score");
+        this.inProcessScore = integer(p, "evidence.in-process.score");
         this.diffStepLines = integer(p, "diff.step.lines");
         if (diffStepLines <= 0) {
             throw new IllegalArgumentException("gate policy: diff.step.lines must be positive");
@@ -176,6 +178,11 @@ public final class GatePolicy {
 
     public int attemptScore() {
         return attemptScore;
+    }
+
+    /** Added when a passing request test was checked inside the sandbox rather than sealed. */
+    public int inProcessScore() {
+        return inProcessScore;
     }
 
     public int diffScore(int changedLines) {

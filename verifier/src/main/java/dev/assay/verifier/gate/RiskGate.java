@@ -1,14 +1,22 @@
 package dev.assay.verifier.gate;
 
+import com.github.difflib.DiffUtils;
+import com.github.difflib.UnifiedDiffUtils;
 import dev.assay.avro.ApprovalRequest;
 import dev.assay.avro.ArtifactKind;
 import dev.assay.avro.AssayRequest;
 import dev.assay.avro.ExecutionPolicy;
+import dev.assay.avro.Evidence;
 import dev.assay.avro.ExecutionResult;
 import dev.assay.avro.Finding;
+import dev.assay.avro.GateDecision;
 import dev.assay.avro.RiskLevel;
 import dev.assay.avro.Severity;
 import dev.assay.avro.SourceFile;
+import dev.assay.avro.TestCaseResult;
+import dev.assay.avro.TestEdit;
+import dev.assay.avro.TestOrigin;
+import dev.assay.avro.TestStatus;
 import dev.assay.avro.Verdict;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -19,11 +27,15 @@ import java.util.Map;
 /**
  * Decides how much trust a passing attempt needs. The level is the highest of: the artifact kind's floor, the floor
  * of every path rule the files touch, and the level the score reaches; the score adds the kind's base, path rules,
- * non-blocking findings (capped), attempts beyond the first and the size of the change. The policy maps the level to
- * AUTO_APPROVE, HUMAN_REVIEW or MANUAL_ONLY. Nothing in the generated code or the request can lower the result:
- * authorization is decided here, outside the model (OWASP LLM06).
+ * non-blocking findings (capped), request tests checked inside the sandbox rather than sealed, attempts beyond the first
+ * and the size of the change. The policy maps the level to AUTO_APPROVE, HUMAN_REVIEW or MANUAL_ONLY — except that a
+ * change is never auto-approved when the request brought no tests of its own (the only evidence would be the model's
+ * own tests) or when it edits the request's tests (the reviewer sees the diff). Nothing in the generated code or the
+ * request can lower the result: authorization is decided here, outside the model (OWASP LLM06).
  */
 public final class RiskGate {
+    /** The executor's finding for a generated edit of one of the request's tests. */
+    static final String TEST_EDIT = "test-edit";
     private final GatePolicy policy;
     private final Clock clock;
 
@@ -70,6 +82,25 @@ public final class RiskGate {
             reasons.add("non-blocking findings " + counts + ": +" + findingScore);
         }
 
+        List<String> neverAutomatic = new ArrayList<>();
+        List<TestCaseResult> requestTests = result.getTests().stream().filter(t -> t.getOrigin() == TestOrigin.REQUEST).toList();
+        long inProcess = requestTests.stream().filter(t -> t.getStatus() == TestStatus.PASSED && t.getEvidence() != Evidence.SEALED).count();
+        long sealed = requestTests.stream().filter(t -> t.getStatus() == TestStatus.PASSED && t.getEvidence() == Evidence.SEALED).count();
+        if (result.getRequiredTests() == 0) {
+            neverAutomatic.add("the request has no tests of its own: the only evidence is the generated code's own tests");
+        } else if (inProcess > 0) {
+            score += policy.inProcessScore();
+            reasons.add(inProcess + " of " + (inProcess + sealed) + " passing request test(s) checked inside the sandbox (IN_PROCESS),"
+                    + " where the code under test could interfere: +" + policy.inProcessScore());
+        } else {
+            reasons.add("all " + sealed + " passing request test(s) sealed: every assertion compared outside the sandbox");
+        }
+        List<String> edits = testEdits(verdict);
+        if (!edits.isEmpty()) {
+            neverAutomatic.add("edits the request's test(s) " + String.join(", ", edits)
+                    + ": the request's version ran; the edit is for a person to judge");
+        }
+
         int extraAttempts = Math.max(0, result.getAttempt() - 1);
         if (extraAttempts > 0 && policy.attemptScore() > 0) {
             score += extraAttempts * policy.attemptScore();
@@ -98,7 +129,36 @@ public final class RiskGate {
         if (result.getPolicy() == ExecutionPolicy.DRY_RUN || result.getPolicy() == ExecutionPolicy.NEVER) {
             reasons.add("the executor ran it as " + result.getPolicy() + " only");
         }
-        return new RiskAssessment(level, score, policy.decision(level), reasons, policy.version());
+        GateDecision decision = policy.decision(level);
+        for (String why : neverAutomatic) {
+            reasons.add("never auto-approved: " + why);
+        }
+        if (decision == GateDecision.AUTO_APPROVE && !neverAutomatic.isEmpty()) {
+            decision = GateDecision.HUMAN_REVIEW;
+        }
+        return new RiskAssessment(level, score, decision, reasons, policy.version());
+    }
+
+    /** Paths of the request's tests the generated change edits (the executor reports each as a finding). */
+    private static List<String> testEdits(Verdict verdict) {
+        return verdict.getFindings().stream().filter(f -> TEST_EDIT.equals(f.getCheck()) && f.getPath() != null)
+                .map(Finding::getPath).distinct().toList();
+    }
+
+    /** Each edit of a request test as a unified diff from the request's version to the generated one. */
+    static List<TestEdit> testEditDiffs(ExecutionResult result, Verdict verdict) {
+        Map<String, String> original = new HashMap<>();
+        result.getGeneration().getContext().getRequest().getFiles().forEach(f -> original.put(f.getPath(), f.getContent()));
+        Map<String, String> edited = new HashMap<>();
+        result.getGeneration().getFiles().forEach(f -> edited.put(f.getPath(), f.getContent()));
+        List<TestEdit> diffs = new ArrayList<>();
+        for (String path : testEdits(verdict)) {
+            List<String> before = original.getOrDefault(path, "").lines().toList();
+            List<String> after = edited.getOrDefault(path, "").lines().toList();
+            List<String> unified = UnifiedDiffUtils.generateUnifiedDiff("a/" + path, "b/" + path, before, DiffUtils.diff(before, after), 3);
+            diffs.add(new TestEdit(path, String.join("\n", unified) + "\n"));
+        }
+        return diffs;
     }
 
     public ApprovalRequest approvalRequest(ExecutionResult result, Verdict verdict, RiskAssessment assessment) {
@@ -114,6 +174,7 @@ public final class RiskGate {
                 .setFiles(result.getGeneration().getFiles())
                 .setTests(result.getTests())
                 .setFindings(verdict.getFindings())
+                .setTestEdits(testEditDiffs(result, verdict))
                 .setPolicyVersion(assessment.policyVersion())
                 .setGatedAt(clock.instant())
                 .build();

@@ -195,4 +195,49 @@ class RiskGateTest {
         }
         return p;
     }
+
+    @Test
+    void inProcessRequestTestsAreWeakerEvidenceThanSealedOnes() {
+        RiskAssessment sealed = assess(Fixtures.passed("r", 1, ArtifactKind.LIBRARY_CODE));
+        assertThat(sealed.reasons()).anySatisfy(r -> assertThat(r).startsWith("all 1 passing request test(s) sealed"));
+        ExecutionResult inProcess = Fixtures.result("r", 1, ArtifactKind.LIBRARY_CODE, 3, dev.assay.avro.ExecutionStatus.PASSED,
+                List.of(Fixtures.test("test_a", dev.assay.avro.TestStatus.PASSED, null),
+                        Fixtures.test("test_b", dev.assay.avro.TestStatus.PASSED, null, dev.assay.avro.TestOrigin.REQUEST,
+                                dev.assay.avro.Evidence.IN_PROCESS)));
+        RiskAssessment weaker = assess(inProcess);
+        assertThat(weaker.score()).isEqualTo(sealed.score() + GatePolicy.defaults().inProcessScore());
+        assertThat(weaker.reasons()).anySatisfy(r -> assertThat(r).startsWith("1 of 2 passing request test(s) checked inside the sandbox"));
+    }
+
+    @Test
+    void withoutTestsOfTheRequestsOwnNothingIsAutoApproved() {
+        ExecutionResult onlyGenerated = Fixtures.result("r", 1, ArtifactKind.UNIT_TEST, 3, dev.assay.avro.ExecutionStatus.PASSED,
+                List.of(Fixtures.test("test_mine", dev.assay.avro.TestStatus.PASSED, null, dev.assay.avro.TestOrigin.GENERATED,
+                        dev.assay.avro.Evidence.IN_PROCESS)));
+        RiskAssessment a = assess(onlyGenerated);
+        assertThat(a.level()).isEqualTo(RiskLevel.LOW);
+        assertThat(a.decision()).isEqualTo(GateDecision.HUMAN_REVIEW);
+        assertThat(a.reasons()).anySatisfy(r -> assertThat(r).startsWith("never auto-approved: the request has no tests of its own"));
+    }
+
+    @Test
+    void anEditOfTheRequestsTestsIsNeverAutoApprovedAndTheReviewerSeesTheDiff() {
+        ExecutionResult result = Fixtures.passed("r", 1, ArtifactKind.UNIT_TEST, file("calc.py", Fixtures.CALC),
+                file("test_calc.py", "def test_add():\n    assert add(1, 2) in (3, 4)\n"));
+        result.getGeneration().getContext().getRequest().setFiles(List.of(
+                file("test_calc.py", "def test_add():\n    assert add(1, 2) == 3\n")));
+        result.setFindings(List.of(Finding.newBuilder().setCheck("test-edit").setSeverity(Severity.MEDIUM)
+                .setMessage("the generated change edits the request's test test_calc.py").setPath("test_calc.py").setLine(null).build()));
+        Verdict verdict = engine.judge(result);
+        assertThat(verdict.getPassed()).isTrue();
+        RiskAssessment a = gate.assess(result, verdict);
+        assertThat(a.decision()).isEqualTo(GateDecision.HUMAN_REVIEW);
+        assertThat(a.reasons()).anySatisfy(r -> assertThat(r).startsWith("never auto-approved: edits the request's test(s) test_calc.py"));
+        ApprovalRequest approval = gate.approvalRequest(result, verdict, a);
+        assertThat(approval.getTestEdits()).singleElement().satisfies(edit -> {
+            assertThat(edit.getPath()).isEqualTo("test_calc.py");
+            assertThat(edit.getDiff()).contains("--- a/test_calc.py", "+++ b/test_calc.py",
+                    "-    assert add(1, 2) == 3", "+    assert add(1, 2) in (3, 4)");
+        });
+    }
 }
