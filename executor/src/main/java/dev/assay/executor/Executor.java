@@ -1,22 +1,22 @@
 package dev.assay.executor;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.assay.avro.ArtifactKind;
+import dev.assay.avro.AssayRequest;
+import dev.assay.avro.Evidence;
 import dev.assay.avro.ExecutionPolicy;
 import dev.assay.avro.ExecutionResult;
 import dev.assay.avro.ExecutionStatus;
+import dev.assay.avro.Finding;
 import dev.assay.avro.Generation;
 import dev.assay.avro.GenerationStatus;
 import dev.assay.avro.Language;
 import dev.assay.avro.SourceFile;
-import dev.assay.avro.TestStatus;
-import dev.assay.avro.Violation;
-import dev.assay.avro.AssayRequest;
-import dev.assay.avro.Evidence;
-import dev.assay.avro.Finding;
 import dev.assay.avro.TestCaseResult;
 import dev.assay.avro.TestOrigin;
+import dev.assay.avro.TestStatus;
+import dev.assay.avro.Violation;
 import dev.assay.executor.analysis.Analysis;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.assay.executor.evidence.Tampering;
 import dev.assay.executor.evidence.TestEvidence;
 import dev.assay.executor.harness.Handshake;
@@ -26,17 +26,17 @@ import dev.assay.executor.runner.LanguageRunner;
 import dev.assay.executor.runner.NodeRunner;
 import dev.assay.executor.runner.RunMode;
 import dev.assay.executor.runner.RunPlan;
-import dev.assay.harness.HarnessLayout;
 import dev.assay.executor.sandbox.Sandbox;
 import dev.assay.executor.sandbox.SandboxException;
 import dev.assay.executor.sandbox.SandboxLimits;
 import dev.assay.executor.sandbox.SandboxRequest;
 import dev.assay.executor.sandbox.SandboxResult;
+import dev.assay.harness.HarnessLayout;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.BaseUnits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,18 +49,19 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Turns one {@link Generation} into one {@link ExecutionResult}: decides the execution policy from the artifact
- * kind, lays out the workspace, runs the language's harness in the sandbox and reads the outcome. Everything the
- * generated code does, and a sandbox that fails to start, ends up in the result.
+ * kind, plans the workspace, analyses the request's tests and the generated files, runs the language's harness in the
+ * sandbox and weighs what it reports against the request's own tests (executor/DESIGN.md, "Verdicts the generated
+ * code cannot forge"). Everything the generated code does, and a sandbox that fails to start, ends up in the result.
  */
 public final class Executor {
     private static final Logger log = LoggerFactory.getLogger(Executor.class);
