@@ -23,8 +23,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code ./assay bench humaneval} and {@code ./assay bench pipeline}. */
-@Command(name = "assay bench", mixinStandardHelpOptions = true, subcommands = {BenchMain.HumanEval.class, BenchMain.Pipeline.class, ContextCommand.class},
+/** {@code ./assay bench humaneval}, {@code pipeline}, {@code context} and {@code context-recall}. */
+@Command(name = "assay bench", mixinStandardHelpOptions = true, subcommands = {BenchMain.HumanEval.class, BenchMain.Pipeline.class, ContextCommand.class,
+        ContextRecallCommand.class},
         description = "Benchmarks on the embedded stack, each next to a plain reference measured in the same run.")
 public final class BenchMain {
 

@@ -40,7 +40,7 @@ import java.util.stream.Stream;
 /**
  * Assembly time and memory over a local repository of N files: the assembler's own handler
  * ({@link ContextAssembler#handle}, as the service runs it: local {@link RepositorySource}, {@link SecretRedactor},
- * {@link InjectionDetector}, {@link ContextSelector} with BM25 and cl100k token counts), against a plain walk and read
+ * {@link InjectionDetector}, {@link ContextSelector} with its repository map and cl100k token counts), against a plain walk and read
  * of the same tree, alternated task by task so machine load hits both alike.
  */
 final class ContextBench {
@@ -243,7 +243,7 @@ final class ContextBench {
                 layout.files() / (p.p50() / 1000));
         out.printf("ratio assembly/plain-read: %.1fx (p50)%n", a.p50() / p.p50());
         out.println("stages in memory (p50 of " + redact.size() + "): redact " + Stats.fmt(Stats.of(redact).p50()) + " ms, injection scan "
-                + Stats.fmt(Stats.of(detect).p50()) + " ms, select (BM25 + token counts) " + Stats.fmt(Stats.of(select).p50())
+                + Stats.fmt(Stats.of(detect).p50()) + " ms, select (repository map, ranking, token counts) " + Stats.fmt(Stats.of(select).p50())
                 + " ms; the rest of an assembly is the tree walk and read");
         out.printf("heap: %s; heap used after warm-up and GC %d MiB; max heap %d MiB%n", heapUsage.line(), heapAfterGc >> 20,
                 Runtime.getRuntime().maxMemory() >> 20);

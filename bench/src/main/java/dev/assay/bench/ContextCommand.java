@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ./assay bench context}: the context assembler over a generated local repository vs a plain read of it. */
 @Command(name = "context", mixinStandardHelpOptions = true,
-        description = "Context assembly (repository read, secret redaction, prompt-injection scan, BM25 selection) over a "
+        description = "Context assembly (repository read, secret redaction, prompt-injection scan, repository-map selection) over a "
                 + "generated repository of N files vs a plain walk + read of the same files. Raises the repository limits "
                 + "(assembler.repository.max.files etc.) to fit N files.")
 final class ContextCommand implements Callable<Integer> {

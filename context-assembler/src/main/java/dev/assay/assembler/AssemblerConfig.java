@@ -21,7 +21,8 @@ import java.util.Set;
  *       {@code tokenBudget} range; the maximum keeps a context (about 4 bytes a token) inside Kafka's default
  *       1 MiB record size together with the embedded request</li>
  *   <li>{@code assembler.languages} (PYTHON,JAVA,JAVASCRIPT): languages the pipeline can run</li>
- *   <li>{@code assembler.relevance} (bm25): how "other" files are ranked, {@code bm25} (Lucene) or {@code overlap}</li>
+ *   <li>{@code assembler.relevance} (bm25): the lexical score among the repository map's ranking seeds (and the whole
+ *       ranking of files no parser reads), {@code bm25} (Lucene) or {@code overlap}</li>
  *   <li>{@code assembler.max.in.flight} (16): requests handled in parallel (bounds concurrent repository clones)</li>
  * </ul>
  */

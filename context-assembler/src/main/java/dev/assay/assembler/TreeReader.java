@@ -17,14 +17,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
- * Reads the text files of a checked-out tree within {@link RepositoryLimits}: symbolic links are never followed
- * (a link to {@code /etc} or {@code ~/.ssh} would leak the host's files), VCS metadata, dependency and build
- * directories are skipped, binary and non-UTF-8 files too, as are files over the per-file limit. Reading stops at
- * the file-count or total-size limit; everything left out is listed.
+ * Reads the text files of a tree within {@link RepositoryLimits}, from a checked-out directory or from a commit in a
+ * git object store (no checkout: nothing after that commit is visible). Symbolic links are never followed (a link to
+ * {@code /etc} or {@code ~/.ssh} would leak the host's files), VCS metadata, dependency and build directories are
+ * skipped, binary and non-UTF-8 files too, as are files over the per-file limit. Reading stops at the file-count or
+ * total-size limit; everything left out is listed.
  */
-final class TreeReader {
+public final class TreeReader {
     private static final Set<String> SKIPPED_DIRS = Set.of(".git", ".hg", ".svn", "node_modules", "target", "build", "dist",
             ".venv", "venv", "__pycache__", ".idea", ".gradle", ".mvn", ".tox", ".pytest_cache", ".mypy_cache", "coverage");
 
@@ -32,11 +40,19 @@ final class TreeReader {
     }
 
     /** Files read and paths skipped, relative to the root, in path order. */
-    record Snapshot(List<SourceFile> files, List<String> skipped) {
+    public record Snapshot(List<SourceFile> files, List<String> skipped) {
+    }
+
+    /** One file of a tree: its size is known before its bytes are read. */
+    private interface Entry {
+        long size() throws IOException;
+
+        /** At most {@code maxBytes + 1} bytes, so an over-long file shows as such. */
+        byte[] read(int maxBytes) throws IOException;
     }
 
     static Snapshot read(Path root, RepositoryLimits limits) throws RepositoryException {
-        TreeMap<String, Path> candidates = new TreeMap<>();
+        TreeMap<String, Entry> candidates = new TreeMap<>();
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
@@ -48,7 +64,19 @@ final class TreeReader {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                     if (attrs.isRegularFile() && !Files.isSymbolicLink(file)) {
-                        candidates.put(root.relativize(file).toString().replace('\\', '/'), file);
+                        candidates.put(root.relativize(file).toString().replace('\\', '/'), new Entry() {
+                            @Override
+                            public long size() throws IOException {
+                                return Files.size(file);
+                            }
+
+                            @Override
+                            public byte[] read(int maxBytes) throws IOException {
+                                try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                                    return in.readNBytes(maxBytes + 1);
+                                }
+                            }
+                        });
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -56,23 +84,68 @@ final class TreeReader {
         } catch (IOException e) {
             throw new RepositoryException(RepositoryException.Reason.UNREADABLE, "repository tree could not be listed", e);
         }
+        return select(candidates, limits);
+    }
+
+    /**
+     * The tree of {@code commit} in {@code repository}'s object store, read without a checkout; symbolic links and
+     * submodules are skipped as in a directory.
+     */
+    public static Snapshot read(Repository repository, ObjectId commit, RepositoryLimits limits) throws RepositoryException {
+        TreeMap<String, Entry> candidates = new TreeMap<>();
+        ObjectReader reader = repository.newObjectReader();
+        try (RevWalk revWalk = new RevWalk(reader); TreeWalk walk = new TreeWalk(repository, reader)) {
+            walk.addTree(revWalk.parseCommit(commit).getTree());
+            walk.setRecursive(false);
+            while (walk.next()) {
+                if (walk.isSubtree()) {
+                    if (!SKIPPED_DIRS.contains(walk.getNameString())) {
+                        walk.enterSubtree();
+                    }
+                    continue;
+                }
+                FileMode mode = walk.getFileMode(0);
+                if (mode == FileMode.REGULAR_FILE || mode == FileMode.EXECUTABLE_FILE) {
+                    ObjectId blob = walk.getObjectId(0);
+                    candidates.put(walk.getPathString(), new Entry() {
+                        @Override
+                        public long size() throws IOException {
+                            return reader.getObjectSize(blob, Constants.OBJ_BLOB);
+                        }
+
+                        @Override
+                        public byte[] read(int maxBytes) throws IOException {
+                            return reader.open(blob, Constants.OBJ_BLOB).getCachedBytes(maxBytes + 1);
+                        }
+                    });
+                }
+            }
+            return select(candidates, limits);
+        } catch (IOException e) {
+            throw new RepositoryException(RepositoryException.Reason.UNREADABLE, "commit tree could not be read", e);
+        } finally {
+            reader.close();
+        }
+    }
+
+    private static Snapshot select(TreeMap<String, Entry> candidates, RepositoryLimits limits) {
         List<SourceFile> files = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         long total = 0;
         for (var entry : candidates.entrySet()) {
             String path = entry.getKey();
-            Path file = entry.getValue();
+            Entry file = entry.getValue();
             if (files.size() >= limits.maxFiles() || !WorkspacePaths.isSafe(path)) {
                 skipped.add(path);
                 continue;
             }
             try {
-                long size = Files.size(file);
+                long size = file.size();
                 if (size > limits.maxFileBytes() || total + size > limits.maxTotalBytes()) {
                     skipped.add(path);
                     continue;
                 }
-                String text = readText(file, limits.maxFileBytes());
+                String text = text(file.read(limits.maxFileBytes()), limits.maxFileBytes());
                 if (text == null) {
                     skipped.add(path);
                     continue;
@@ -86,12 +159,8 @@ final class TreeReader {
         return new Snapshot(List.copyOf(files), List.copyOf(skipped));
     }
 
-    /** The file as UTF-8 text, or null when it is binary (has a NUL byte) or not valid UTF-8. */
-    private static String readText(Path file, int maxBytes) throws IOException {
-        byte[] bytes;
-        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-            bytes = in.readNBytes(maxBytes + 1);
-        }
+    /** The bytes as UTF-8 text, or null when over the limit, binary (has a NUL byte) or not valid UTF-8. */
+    private static String text(byte[] bytes, int maxBytes) {
         if (bytes.length > maxBytes) {
             return null;
         }

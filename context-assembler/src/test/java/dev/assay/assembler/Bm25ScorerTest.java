@@ -19,7 +19,7 @@ class Bm25ScorerTest {
 
     @Test
     void ranksFilesSharingRareTaskTermsFirstAndNormalisesToOne() {
-        Map<String, Double> scores = scorer.score("Add VAT to the invoice total amount", FILES);
+        Map<String, Double> scores = scorer.index(FILES).score("Add VAT to the invoice total amount");
 
         assertThat(scores.values()).allSatisfy(s -> assertThat(s).isBetween(0.0, 1.0));
         assertThat(scores.values()).contains(1.0);
@@ -32,15 +32,23 @@ class Bm25ScorerTest {
     void splitsIdentifiersSoCamelCaseMatchesWords() {
         List<SourceFile> files = List.of(file("A.java", "class A { int parseDate(String s) { return 0; } }"), file("B.java", "class B {}"));
 
-        Map<String, Double> scores = scorer.score("fix the date parsing in parse date", files);
+        Map<String, Double> scores = scorer.index(files).score("fix the date parsing in parse date");
 
         assertThat(scores.get("A.java")).isEqualTo(1.0);
         assertThat(scores.get("B.java")).isZero();
     }
 
     @Test
+    void oneIndexScoresManyTasks() {
+        RelevanceScorer.Index index = scorer.index(FILES);
+
+        assertThat(index.score("slugify the text").get("util/strings.py")).isEqualTo(1.0);
+        assertThat(index.score("apply VAT").get("billing/tax.py")).isEqualTo(1.0);
+    }
+
+    @Test
     void aTaskWithoutUsableTermsScoresEverythingZero() {
-        assertThat(scorer.score("do it", FILES).values()).containsOnly(0.0);
-        assertThat(scorer.score("anything", List.of())).isEmpty();
+        assertThat(scorer.index(FILES).score("do it").values()).containsOnly(0.0);
+        assertThat(scorer.index(List.of()).score("anything")).isEmpty();
     }
 }

@@ -3,11 +3,13 @@ package dev.assay.assembler;
 import static dev.assay.assembler.Requests.file;
 import static dev.assay.assembler.Requests.valid;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.assay.avro.AssayRequest;
 import dev.assay.avro.ContextFile;
 import dev.assay.avro.InclusionReason;
 import dev.assay.avro.SourceFile;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
@@ -89,6 +91,55 @@ class ContextSelectorTest {
 
         assertThat(s.omittedPaths()).containsExactly("a_notes.md");
         assertThat(s.files()).extracting(ContextFile::getPath).containsExactly("b.py");
+    }
+
+    @Test
+    void takesRepositoryTestsThatUseTheNamedCodeAndRanksOtherTestsAfterCode() {
+        List<SourceFile> repo = RepositoryMapTest.PYTHON;
+        AssayRequest req = valid().setTask("Give shop/cart.py a discount").setTargetPaths(List.of()).setFiles(List.of())
+                .setTokenBudget(8000).build();
+        List<SourceFile> withOtherTest = new ArrayList<>(repo);
+        withOtherTest.add(file("tests/test_banner.py", "from shop.banner import banner\n\ndef test_banner():\n    assert banner()\n"));
+
+        ContextSelector.Selection s = selector.select(req, withOtherTest);
+
+        assertThat(s.files()).extracting(ContextFile::getPath, ContextFile::getReason).startsWith(
+                tuple("shop/cart.py", InclusionReason.NAMED_BY_TASK),
+                tuple("tests/test_cart.py", InclusionReason.EXISTING_TEST));
+        assertThat(s.files().getLast()).satisfies(f -> {
+            assertThat(f.getPath()).isEqualTo("tests/test_banner.py");
+            assertThat(f.getReason()).isEqualTo(InclusionReason.RELEVANT);
+        });
+    }
+
+    @Test
+    void findsTheTypesTheNamedCodeUsesThroughTheGraph() {
+        AssayRequest req = valid().setTask("Make Gson.java skip excluded fields").setTargetPaths(List.of()).setFiles(List.of())
+                .setTokenBudget(8000).build();
+
+        ContextSelector.Selection s = selector.select(req, RepositoryMapTest.JAVA);
+
+        assertThat(s.files()).filteredOn(f -> f.getReason() == InclusionReason.TYPE_DEFINITION).extracting(ContextFile::getPath)
+                .containsExactly("src/main/java/com/acme/internal/Excluder.java");
+        assertThat(s.files()).filteredOn(f -> f.getPath().endsWith("JsonWriter.java")).extracting(ContextFile::getReason)
+                .containsExactly(InclusionReason.RELEVANT);
+    }
+
+    @Test
+    void fillsHalfTheBudgetWithWholeFilesAndTheRestWithOutlinesBestFirst() {
+        List<SourceFile> files = IntStream.range(0, 12).mapToObj(i -> file("pkg/mod" + i + ".py", IntStream.range(0, 30)
+                .mapToObj(j -> "def refund_" + i + "_" + j + "(order):\n    total = order.amount * " + j + "\n    return total\n")
+                .reduce("", String::concat))).toList();
+        AssayRequest req = valid().setTask("Refund orders").setTargetPaths(List.of()).setFiles(List.of()).setTokenBudget(4000).build();
+
+        ContextSelector.Selection s = selector.select(req, files);
+
+        int whole = s.files().stream().filter(f -> !f.getOutlineOnly()).mapToInt(ContextFile::getTokens).sum();
+        assertThat(whole).isLessThanOrEqualTo(2000 + s.files().stream().filter(f -> !f.getOutlineOnly()).mapToInt(ContextFile::getTokens).max().orElse(0));
+        assertThat(s.files()).filteredOn(ContextFile::getOutlineOnly).isNotEmpty()
+                .allSatisfy(f -> assertThat(f.getContent()).contains("def refund_").doesNotContain("total ="));
+        assertThat(s.files().size()).as("outlines let more files in than whole files would").isGreaterThan(4);
+        assertThat(s.totalTokens()).isLessThanOrEqualTo(4000);
     }
 
     @ParameterizedTest

@@ -10,34 +10,22 @@ class FileKindsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"test_slug.py", "tests/slug_test.py", "src/test/java/SlugTest.java", "SlugTests.java",
-            "SlugIT.java", "slug.test.js", "web/slug.spec.ts", "src/__tests__/slug.js", "conftest.py"})
+            "SlugIT.java", "slug.test.js", "web/slug.spec.ts", "src/__tests__/slug.js", "conftest.py", "test/unit/runner.js",
+            "tests/utils.py", "spec/helpers.js"})
     void recognisesTestFiles(String path) {
         assertThat(FileKinds.isTest(path)).isTrue();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"slug.py", "testing_utils.py", "Contest.java", "latest.js", "attestation.py"})
+    @ValueSource(strings = {"slug.py", "testing_utils.py", "Contest.java", "latest.js", "attestation.py", "lib/testable/x.js", "contests/a.py"})
     void doesNotMistakeOrdinaryFilesForTests(String path) {
         assertThat(FileKinds.isTest(path)).isFalse();
     }
 
     @Test
-    void derivesTheSubjectOfATest() {
-        assertThat(FileKinds.testSubject("tests/test_slug.py")).isEqualTo("slug");
-        assertThat(FileKinds.testSubject("slug_test.py")).isEqualTo("slug");
-        assertThat(FileKinds.testSubject("SlugTest.java")).isEqualTo("slug");
-        assertThat(FileKinds.testSubject("slug.test.js")).isEqualTo("slug");
-    }
-
-    @Test
-    void recognisesTypeDefinitions() {
-        assertThat(FileKinds.isTypeDefinition("slug.pyi", "")).isTrue();
-        assertThat(FileKinds.isTypeDefinition("types.d.ts", "")).isTrue();
-        assertThat(FileKinds.isTypeDefinition("store.py", "from typing import Protocol\nclass Store(Protocol):\n    def get(self): ...\n")).isTrue();
-        assertThat(FileKinds.isTypeDefinition("Store.java", "public interface Store {\n  String get(String k);\n}\n")).isTrue();
-        assertThat(FileKinds.isTypeDefinition("Point.java", "public record Point(int x, int y) {}\n")).isTrue();
-        assertThat(FileKinds.isTypeDefinition("model.ts", "export interface User { id: string }\n")).isTrue();
-        assertThat(FileKinds.isTypeDefinition("Store.java", "public class Store implements Map {\n}\n")).isFalse();
-        assertThat(FileKinds.isTypeDefinition("store.py", "class Store:\n    pass\n")).isFalse();
+    void namesTheExtension() {
+        assertThat(FileKinds.extension("src/Main.JAVA")).isEqualTo("java");
+        assertThat(FileKinds.extension("types.d.ts")).isEqualTo("ts");
+        assertThat(FileKinds.extension("Makefile")).isEmpty();
     }
 }
