@@ -749,7 +749,8 @@ def test_analysis_run_records(workspace):
                            via_file=via_file).assert_well_formed()
         assert run.records[0] == ("BEGIN", {"harness": "python", "mode": "analyze"})
         report = run.report
-        assert set(report) == {"tests", "files", "expectations", "findings", "errors"}
+        assert set(report) == {"tests", "files", "expectations", "findings", "signals", "errors"}
+        assert report["signals"] == []
         assert report["tests"][0]["evidence"] == "SEALED"
         assert (workspace / "test_a.py").read_text().startswith("from sol")   # nothing written to the workspace
         if via_file:

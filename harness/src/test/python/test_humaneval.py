@@ -1,6 +1,6 @@
 """HumanEval (Python, 164 problems) through the analysis and the test run.
 
-(a) prompt + canonical solution as a generated file: no CRITICAL or HIGH finding;
+(a) prompt + canonical solution as a generated file: no CRITICAL or HIGH finding, and no kind signal;
 (b) the test as the request test `test_he.py` ("from he import *" + test + a `test_humaneval` calling `check`):
     how many `test_humaneval` units are SEALED (all but those whose assertions compare with computed values),
     the rewritten file compiles and keeps its lines;
@@ -47,7 +47,7 @@ def humaneval_test_source(problem, module="he"):
 def test_each_problem_analysed_alone(tmp_path):
     rows = problems()
     assert len(rows) == 164
-    sealed, in_process, serious = [], {}, []
+    sealed, in_process, serious, signalled = [], {}, [], []
     for index, problem in enumerate(rows):
         root = tmp_path / ("p%03d" % index)
         root.mkdir()
@@ -57,6 +57,7 @@ def test_each_problem_analysed_alone(tmp_path):
                                         "requestTests": ["test_he.py"], "generated": ["he.py"],
                                         "targetPaths": ["he.py"]})
         serious.extend((problem["task_id"], f) for f in report["findings"] if f["severity"] in ("CRITICAL", "HIGH"))
+        signalled.extend((problem["task_id"], s) for s in report["signals"])
         units = [u for u in report["tests"] if u["function"] == "test_he.py::test_humaneval"]
         assert len(units) == 1 and report["errors"] == []
         if "test_he.py" in report["files"]:
@@ -67,5 +68,6 @@ def test_each_problem_analysed_alone(tmp_path):
         else:
             in_process[problem["task_id"]] = units[0]
     assert serious == []
+    assert signalled == []   # a plain function is no endpoint, query, migration or infrastructure
     assert len(sealed) >= 150
     assert sorted(in_process) == sorted(EXPECTED_IN_PROCESS), sorted(in_process)

@@ -67,7 +67,8 @@ abstract class PipelineScenarios {
     void startEnvironment() throws Exception {
         environment = createEnvironment();
         completions = Files.createTempDirectory("assay-completions-");
-        for (String folder : List.of("examples/completions", "examples/forgeries/completions", "examples/features/completions")) {
+        for (String folder : List.of("examples/completions", "examples/forgeries/completions", "examples/features/completions",
+                "examples/kinds/completions")) {
             try (var files = Files.list(PROJECT_ROOT.resolve(folder))) {
                 for (Path file : files.toList()) {
                     Files.copy(file, completions.resolve(file.getFileName()));
@@ -208,6 +209,57 @@ abstract class PipelineScenarios {
             assertThat(r.getTests()).hasSize(8).allSatisfy(t -> assertThat(t.getStatus()).as(t.getName() + ": " + t.getMessage())
                     .isEqualTo(dev.assay.avro.TestStatus.PASSED));
         });
+    }
+
+    /**
+     * The gate weighs what the files are, not the label (examples/kinds): an honest migration is never executed and
+     * reaches a person as CRITICAL / MANUAL_ONLY with its static review, a Dockerfile inside a request declared as
+     * library code is only dry-run and held for a person as infrastructure, and an HTTP handler declared as a unit test
+     * passes its tests but is held for a person as an API endpoint.
+     */
+    @Test
+    void theGateWeighsWhatTheFilesAreNotTheLabel() throws Exception {
+        List<AssayRequest> requests = RequestFiles.readAll(PROJECT_ROOT.resolve("examples/kinds/requests"));
+        requests.forEach(this::submit);
+        List<String> ids = requests.stream().map(AssayRequest::getRequestId).toList();
+        assertThat(watcher.awaitSettled(ids, OUTCOME_TIMEOUT)).as("every request is gated or ends").isTrue();
+
+        ApprovalRequest migration = watcher.heldForReview("kind-migration").orElseThrow(
+                () -> new AssertionError("kind-migration was not held: " + watcher.outcomes("kind-migration")));
+        assertThat(migration.getRiskLevel()).isEqualTo(RiskLevel.CRITICAL);
+        assertThat(migration.getDecision()).isEqualTo(GateDecision.MANUAL_ONLY);
+        assertThat(migration.getFindings()).extracting(f -> f.getCheck()).contains("migration/destructive", "migration/lock");
+        assertThat(migration.getReasons()).contains("never auto-approved: never executed (execution policy NEVER): a person applies it by hand");
+        assertThat(readAll(topics.executions(), "kind-migration", 1)).singleElement()
+                .satisfies(r -> assertThat(r.getStatus()).isEqualTo(dev.assay.avro.ExecutionStatus.NOT_RUN));
+
+        ApprovalRequest infra = watcher.heldForReview("kind-infra-as-library").orElseThrow(
+                () -> new AssertionError("kind-infra-as-library was not held: " + watcher.outcomes("kind-infra-as-library")));
+        assertThat(infra.getDeclaredKind()).isEqualTo(dev.assay.avro.ArtifactKind.LIBRARY_CODE);
+        assertThat(infra.getEffectiveKind()).isEqualTo(dev.assay.avro.ArtifactKind.INFRASTRUCTURE);
+        assertThat(infra.getRiskLevel()).isEqualTo(RiskLevel.HIGH);
+        assertThat(infra.getDecision()).isEqualTo(GateDecision.HUMAN_REVIEW);
+        assertThat(infra.getReasons()).anySatisfy(r -> assertThat(r).startsWith("declared LIBRARY_CODE, but Dockerfile is INFRASTRUCTURE"));
+        assertThat(infra.getFindings()).as("the dry run's evidence for the reviewer").anySatisfy(f -> {
+            assertThat(f.getCheck()).isEqualTo("infrastructure/run-as-root");
+            assertThat(f.getPath()).isEqualTo("Dockerfile");
+        });
+
+        ApprovalRequest endpoint = watcher.heldForReview("kind-endpoint-as-unit-test").orElseThrow(
+                () -> new AssertionError("kind-endpoint-as-unit-test was not held: " + watcher.outcomes("kind-endpoint-as-unit-test")));
+        assertThat(endpoint.getDeclaredKind()).isEqualTo(dev.assay.avro.ArtifactKind.UNIT_TEST);
+        assertThat(endpoint.getEffectiveKind()).isEqualTo(dev.assay.avro.ArtifactKind.API_ENDPOINT);
+        assertThat(endpoint.getRiskLevel()).isEqualTo(RiskLevel.MEDIUM);
+        assertThat(endpoint.getDecision()).isEqualTo(GateDecision.HUMAN_REVIEW);
+        assertThat(endpoint.getKindSignals()).anySatisfy(s -> {
+            assertThat(s.getPath()).isEqualTo("health_api.py");
+            assertThat(s.getLine()).as("the handler class, found by the analysis inside the sandbox").isEqualTo(9);
+        });
+        assertThat(endpoint.getReasons()).anySatisfy(r -> assertThat(r).startsWith("declared UNIT_TEST, but health_api.py:9 is API_ENDPOINT: http.server handler class HealthHandler"));
+
+        decide(new ApprovalDecision("kind-migration", true, "alice", "reviewed the archive and the dropped column", Instant.now()));
+        assertThat(watcher.awaitOutcomes(List.of("kind-migration"), OUTCOME_TIMEOUT)).isTrue();
+        assertThat(assertSingleOutcome("kind-migration", OutcomeStatus.APPROVED, 1).getReason()).startsWith("manual application only");
     }
 
     @Test

@@ -2,10 +2,12 @@ package dev.assay.executor;
 
 import dev.assay.avro.ArtifactKind;
 import dev.assay.avro.ExecutionPolicy;
+import dev.assay.avro.KindSignal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -62,6 +64,32 @@ public final class ExecutionPolicyTable {
 
     public ExecutionPolicy policyFor(ArtifactKind kind) {
         return policies.get(kind);
+    }
+
+    /**
+     * The most restrictive policy of the declared kind and every kind found in the files (NEVER over DRY_RUN over
+     * FULL): a label cannot make code run further than what it is allows.
+     */
+    public ExecutionPolicy policyFor(ArtifactKind declared, List<KindSignal> found) {
+        ExecutionPolicy policy = policyFor(declared);
+        for (KindSignal signal : found) {
+            ExecutionPolicy other = policyFor(signal.getKind());
+            if (other.ordinal() > policy.ordinal()) {
+                policy = other;
+            }
+        }
+        return policy;
+    }
+
+    /** The kind, declared or found, that sets {@link #policyFor(ArtifactKind, List)}, and why, for the result's detail. */
+    public String reason(ArtifactKind declared, List<KindSignal> found) {
+        ExecutionPolicy policy = policyFor(declared, found);
+        if (policyFor(declared) == policy) {
+            return reason(declared);
+        }
+        KindSignal signal = found.stream().filter(s -> policyFor(s.getKind()) == policy).findFirst().orElseThrow();
+        return "declared " + declared + ", but " + signal.getPath() + " is " + signal.getKind() + " (" + signal.getReason() + "): "
+                + reason(signal.getKind());
     }
 
     /** Why the policy applies, for the result's detail. */

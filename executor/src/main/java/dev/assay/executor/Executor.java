@@ -10,6 +10,7 @@ import dev.assay.avro.ExecutionStatus;
 import dev.assay.avro.Finding;
 import dev.assay.avro.Generation;
 import dev.assay.avro.GenerationStatus;
+import dev.assay.avro.KindSignal;
 import dev.assay.avro.Language;
 import dev.assay.avro.SourceFile;
 import dev.assay.avro.TestCaseResult;
@@ -22,6 +23,9 @@ import dev.assay.executor.evidence.TestEvidence;
 import dev.assay.executor.harness.Handshake;
 import dev.assay.executor.harness.RunRecords;
 import dev.assay.executor.harness.RunReport;
+import dev.assay.executor.kinds.InfrastructureReview;
+import dev.assay.executor.kinds.KindInference;
+import dev.assay.executor.kinds.MigrationReview;
 import dev.assay.executor.runner.LanguageRunner;
 import dev.assay.executor.runner.NodeRunner;
 import dev.assay.executor.runner.RunMode;
@@ -108,21 +112,26 @@ public final class Executor {
      */
     public ExecutionResult execute(Generation generation) throws InterruptedException {
         ArtifactKind kind = generation.getContext().getRequest().getArtifactKind();
-        ExecutionPolicy policy = policies.policyFor(kind);
+        Map<String, String> generatedFiles = new LinkedHashMap<>();
+        generation.getFiles().forEach(f -> generatedFiles.put(f.getPath(), f.getContent()));
+        // What the files are decides how far they may run, whatever the request says they are.
+        List<KindSignal> signals = KindInference.infer(generatedFiles);
+        ExecutionPolicy policy = policies.policyFor(kind, signals);
         Language language = languageOf(generation);
         ExecutionResult result;
         if (generation.getStatus() != GenerationStatus.OK) {
             result = notRun(generation, policy, "generation " + generation.getStatus() + ": "
                     + Optional.ofNullable(generation.getFailureReason()).orElse("no reason given"));
         } else if (policy == ExecutionPolicy.NEVER) {
-            result = notRun(generation, policy, policies.reason(kind));
+            result = notRun(generation, policy, policies.reason(kind, signals));
+            result.setFindings(MigrationReview.review(generatedFiles, signals));
         } else if (!runners.containsKey(language)) {
             result = finished(generation, policy, ExecutionStatus.ERROR, Violation.NONE, null, List.of(), "", "", false,
                     Duration.ZERO, "no runner for language " + language + " (supported: " + runners.keySet() + ")");
         } else {
             slots.acquire();
             try {
-                result = run(generation, policy, runners.get(language));
+                result = run(generation, policy, signals, runners.get(language));
             } catch (SandboxException | IOException e) {
                 // The verifier must still hear about this attempt; a dead letter would leave the request hanging.
                 log.error("request {} {}: sandbox failure", generation.getRequestId(), attemptOf(generation), e);
@@ -131,6 +140,13 @@ public final class Executor {
             } finally {
                 slots.release();
             }
+        }
+        result.setKindSignals(merged(signals, result.getKindSignals()));
+        if (result.getPolicy() == ExecutionPolicy.DRY_RUN && result.getStatus() != ExecutionStatus.TAMPERED) {
+            // Infrastructure is never applied: what a dry run can say of it is the evidence its reviewer gets.
+            List<Finding> findings = new ArrayList<>(result.getFindings());
+            findings.addAll(InfrastructureReview.review(generatedFiles, result.getKindSignals()));
+            result.setFindings(findings);
         }
         recordUsage(result, language);
         Counter.builder("assay.executions")
@@ -163,7 +179,7 @@ public final class Executor {
         }
     }
 
-    private ExecutionResult run(Generation generation, ExecutionPolicy policy, LanguageRunner runner)
+    private ExecutionResult run(Generation generation, ExecutionPolicy policy, List<KindSignal> signals, LanguageRunner runner)
             throws SandboxException, IOException {
         AssayRequest request = generation.getContext().getRequest();
         if (!Files.isDirectory(scratch)) {
@@ -197,6 +213,20 @@ public final class Executor {
                 }
             }
         }
+        List<KindSignal> analysed = analysis.signals().stream().map(Executor::kindSignal).toList();
+        ExecutionResult result = runAnalysed(generation, policy, signals, analysed, runner, plan, analysis);
+        result.setKindSignals(analysed);
+        return result;
+    }
+
+    /**
+     * What follows the analysis: tampering ends it; then the kinds the analysis found in the code may restrict the
+     * policy further (an Alembic migration declared as library code is not run, a cloud SDK script only dry-run).
+     */
+    private ExecutionResult runAnalysed(Generation generation, ExecutionPolicy policy, List<KindSignal> signals,
+            List<KindSignal> analysed, LanguageRunner runner, WorkspacePlan plan, Analysis analysis)
+            throws SandboxException, IOException {
+        AssayRequest request = generation.getContext().getRequest();
         List<Finding> found = new ArrayList<>(plan.findings());
         analysis.findings().forEach(f -> found.add(Tampering.finding(f)));
         List<Finding> tampering = found.stream().filter(Tampering::isTampering).toList();
@@ -208,6 +238,20 @@ public final class Executor {
             result.setRequiredTests(analysis.tests().size());
             return result;
         }
+        List<KindSignal> all = merged(signals, analysed);
+        ExecutionPolicy restricted = policies.policyFor(request.getArtifactKind(), all);
+        if (restricted == ExecutionPolicy.NEVER && policy != ExecutionPolicy.NEVER) {
+            ExecutionResult result = notRun(generation, restricted, policies.reason(request.getArtifactKind(), all));
+            found.addAll(MigrationReview.review(plan.generatedFiles(), all));
+            result.setFindings(found);
+            return result;
+        }
+        if (restricted == ExecutionPolicy.DRY_RUN && policy == ExecutionPolicy.FULL) {
+            // Only compiled from here on: no test runs, so nothing is required of one.
+            policy = restricted;
+            analysis = new Analysis(List.of(), Map.of(), Map.of(), analysis.findings(), List.of(), analysis.signals());
+        }
+        boolean dryRun = policy == ExecutionPolicy.DRY_RUN;
         RunMode mode = dryRun ? RunMode.COMPILE : RunMode.TEST;
         Workspace workspace;
         try {
@@ -369,6 +413,17 @@ public final class Executor {
             result.setPeakMemoryBytes(report.peakMemoryBytes());
         }
         return result;
+    }
+
+    private static KindSignal kindSignal(Analysis.KindSignal s) {
+        return new KindSignal(ArtifactKind.valueOf(s.kind()), s.path(), s.line(), s.reason(), s.sql());
+    }
+
+    /** The executor's own signals, then the analysis's, each once. */
+    private static List<KindSignal> merged(List<KindSignal> own, List<KindSignal> analysed) {
+        List<KindSignal> all = new ArrayList<>(own);
+        analysed.stream().filter(s -> !all.contains(s)).forEach(all::add);
+        return all;
     }
 
     private static long count(List<TestCaseResult> tests, TestStatus status) {

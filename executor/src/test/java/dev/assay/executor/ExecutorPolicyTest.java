@@ -11,6 +11,7 @@ import dev.assay.avro.Generation;
 import dev.assay.avro.Language;
 import dev.assay.avro.Violation;
 import dev.assay.executor.runner.PythonRunner;
+import dev.assay.executor.runner.RunMode;
 import dev.assay.executor.sandbox.Sandbox;
 import dev.assay.executor.sandbox.SandboxException;
 import dev.assay.executor.sandbox.SandboxRequest;
@@ -68,6 +69,18 @@ class ExecutorPolicyTest {
         assertThat(r.getExecutedAt()).isEqualTo(NOW);
         assertThat(r.getCpuMillis()).isZero();
         assertThat(r.getPeakMemoryBytes()).isZero();
+    }
+
+    @Test
+    void aMigrationIsNeverRunWhateverTheRequestSaysItIsAndComesWithItsReview() throws Exception {
+        ExecutionResult r = executor().execute(Generations.generation(Language.PYTHON, ArtifactKind.LIBRARY_CODE, List.of(),
+                List.of(file("calc.py", "def add(a, b):\n    return a + b\n"), file("db/migration/V3__drop.sql", "DROP TABLE legacy;\n"))));
+        assertThat(r.getStatus()).isEqualTo(ExecutionStatus.NOT_RUN);
+        assertThat(r.getPolicy()).isEqualTo(ExecutionPolicy.NEVER);
+        assertThat(r.getDetail()).isEqualTo("declared LIBRARY_CODE, but db/migration/V3__drop.sql is MIGRATION (a Flyway migration (v3__drop.sql)): "
+                + "artifact kind MIGRATION is never executed (execution policy NEVER); review it by hand");
+        assertThat(r.getKindSignals()).extracting(s -> s.getKind()).containsExactly(ArtifactKind.MIGRATION);
+        assertThat(r.getFindings()).extracting(f -> f.getCheck()).containsExactly("migration/destructive");
     }
 
     @Test
@@ -138,6 +151,63 @@ class ExecutorPolicyTest {
         sandboxRequests = sandbox.requests;
         return new Executor(sandbox, List.of(new PythonRunner(Path.of("/usr/bin/python3"))), ExecutionPolicyTable.standard(),
                 ExecutorContract.LIMITS, 1, scratch, meters, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    /** The analysis of test_a.py, which also found {@code signal} in the generated code. */
+    private Executor scriptedWithSignal(String signal, java.util.function.Function<SandboxRequest, SandboxResult> testRun) {
+        ScriptedSandbox sandbox = new ScriptedSandbox(ANALYSIS.replace("\"errors\":[]}", "\"errors\":[],\"signals\":[" + signal + "]}"), testRun);
+        sandboxRequests = sandbox.requests;
+        return new Executor(sandbox, List.of(new PythonRunner(Path.of("/usr/bin/python3"))), ExecutionPolicyTable.standard(),
+                ExecutorContract.LIMITS, 1, scratch, meters, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @Test
+    void aMigrationFoundInTheCodeByTheAnalysisIsNotRunEither() throws Exception {
+        ExecutionResult r = scriptedWithSignal("""
+                {"kind":"MIGRATION","path":"versions/add_email.py","line":9,"reason":"Alembic op.add_column","sql":null}""",
+                request -> {
+                    throw new AssertionError("a migration must not reach a test run");
+                }).execute(Generations.python(List.of(file("test_a.py", "def test_a():\n    pass\n")),
+                List.of(file("versions/add_email.py", "from alembic import op\n"))));
+        assertThat(r.getStatus()).isEqualTo(ExecutionStatus.NOT_RUN);
+        assertThat(r.getPolicy()).isEqualTo(ExecutionPolicy.NEVER);
+        assertThat(r.getDetail()).startsWith("declared LIBRARY_CODE, but versions/add_email.py is MIGRATION (Alembic op.add_column)");
+        assertThat(r.getKindSignals()).singleElement().satisfies(s -> {
+            assertThat(s.getKind()).isEqualTo(ArtifactKind.MIGRATION);
+            assertThat(s.getLine()).isEqualTo(9);
+        });
+        assertThat(r.getFindings()).extracting(f -> f.getCheck()).contains("migration/unreviewed");
+        assertThat(sandboxRequests).extracting(q -> q.run().phase()).containsExactly(SandboxRequest.Run.ANALYSIS);
+    }
+
+    @Test
+    void infrastructureFoundInTheCodeByTheAnalysisIsOnlyCompiled() throws Exception {
+        ExecutionResult r = scriptedWithSignal("""
+                {"kind":"INFRASTRUCTURE","path":"a.py","line":2,"reason":"AWS SDK boto3.client('ec2')","sql":null}""",
+                request -> ScriptedSandbox.harnessOutput(0, """
+                        {"tests":[{"id":"a.py","file":"a.py","status":"PASSED"}],"errors":[]}"""))
+                .execute(Generations.python(List.of(file("test_a.py", "def test_a():\n    pass\n")), List.of(file("a.py", "import boto3\n"))));
+        assertThat(r.getPolicy()).isEqualTo(ExecutionPolicy.DRY_RUN);
+        assertThat(r.getStatus()).isEqualTo(ExecutionStatus.PASSED);
+        assertThat(r.getRequiredTests()).isZero();
+        assertThat(sandboxRequests).extracting(SandboxRequest::stdin).last().asString().contains("\"mode\":\"" + RunMode.COMPILE.wire() + "\"");
+        assertThat(r.getKindSignals()).extracting(s -> s.getKind()).containsExactly(ArtifactKind.INFRASTRUCTURE);
+    }
+
+    @Test
+    void aGeneratedManifestIsOnlyCompiledAndReachesItsReviewerWithItsDryRunFindings() throws Exception {
+        ExecutionResult r = scripted(request -> ScriptedSandbox.harnessOutput(0, """
+                {"tests":[{"id":"a.py","file":"a.py","status":"PASSED"}],"errors":[]}"""))
+                .execute(Generations.python(List.of(file("test_a.py", "def test_a():\n    pass\n")), List.of(file("a.py", "x = 1\n"),
+                        file("deploy/pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: true\n"
+                                + "  containers: [{name: a, image: 'a:1', resources: {limits: {cpu: 1, memory: 1Gi}}}]\n"))));
+        assertThat(r.getPolicy()).isEqualTo(ExecutionPolicy.DRY_RUN);
+        assertThat(r.getStatus()).isEqualTo(ExecutionStatus.PASSED);
+        assertThat(r.getFindings()).extracting(f -> f.getCheck(), f -> f.getPath()).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("infrastructure/pod-security", "deploy/pod.yaml"),
+                org.assertj.core.groups.Tuple.tuple("infrastructure/pod-security", "deploy/pod.yaml"));
+        assertThat(r.getFindings().getFirst().getMessage()).isEqualTo(
+                "Pod p: shares the node's network namespace (forbidden even by the baseline profile)");
     }
 
     @Test

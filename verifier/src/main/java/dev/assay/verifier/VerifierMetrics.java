@@ -1,5 +1,6 @@
 package dev.assay.verifier;
 
+import dev.assay.avro.ArtifactKind;
 import dev.assay.avro.FixRequest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -45,6 +46,13 @@ final class VerifierMetrics {
             Counter.builder("assay.gate.decisions").tag("risk", step.approval().getRiskLevel().name())
                     .tag("decision", step.approval().getDecision().name()).description("Passing attempts gated")
                     .register(meters).increment();
+            ArtifactKind declared = step.approval().getDeclaredKind();
+            ArtifactKind effective = step.approval().getEffectiveKind();
+            if (declared != null && effective != null && declared != effective) {
+                Counter.builder("assay.gate.kind.mismatches").tag("declared", declared.name()).tag("effective", effective.name())
+                        .description("Gated attempts whose files were found riskier than the kind the request declared")
+                        .register(meters).increment();
+            }
         }
         if (step.outcome() != null) {
             Counter.builder("assay.outcomes").tag("status", step.outcome().getStatus().name())

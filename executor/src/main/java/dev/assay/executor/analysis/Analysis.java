@@ -5,21 +5,25 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the analysis of one execution found (harness/PROTOCOL.md, "Analysis report"): the trusted test set derived from
  * the request's test files, those files rewritten so their constant expectations stay outside the test run, the
- * expectations themselves, and tamper findings on the generated files. Produced by the Python and JavaScript
- * analyzers inside the sandbox, and by {@link JavaAnalyzer} in the executor.
+ * expectations themselves, tamper findings and kind signals on the generated files. Produced by the Python and
+ * JavaScript analyzers inside the sandbox, and by {@link JavaAnalyzer} in the executor.
  *
  * @param tests          the request's test units, each of which must run and pass
  * @param rewrittenFiles request test files whose sealed assertions were replaced by probes, by workspace path
  * @param expectations   by probe id
  * @param findings       tamper findings on generated files
  * @param errors         request test files the analysis could not read (a syntax error): their tests still run
+ * @param signals        what the generated code is, read from its code (harness/PROTOCOL.md "Kind signals")
  */
 public record Analysis(List<TrustedTest> tests, Map<String, String> rewrittenFiles, Map<Integer, Expectation> expectations,
-        List<StaticFinding> findings, List<String> errors) {
+        List<StaticFinding> findings, List<String> errors, List<KindSignal> signals) {
+    /** The kinds a signal may name. */
+    public static final Set<String> SIGNAL_KINDS = Set.of("API_ENDPOINT", "DB_QUERY", "MIGRATION", "INFRASTRUCTURE");
 
     public Analysis {
         tests = List.copyOf(tests);
@@ -27,11 +31,18 @@ public record Analysis(List<TrustedTest> tests, Map<String, String> rewrittenFil
         expectations = Map.copyOf(expectations);
         findings = List.copyOf(findings);
         errors = List.copyOf(errors);
+        signals = List.copyOf(signals);
+    }
+
+    /** An analysis without kind signals. */
+    public Analysis(List<TrustedTest> tests, Map<String, String> rewrittenFiles, Map<Integer, Expectation> expectations,
+            List<StaticFinding> findings, List<String> errors) {
+        this(tests, rewrittenFiles, expectations, findings, errors, List.of());
     }
 
     /** Nothing trusted, nothing sealed, nothing found: what a dry run needs. */
     public static Analysis empty() {
-        return new Analysis(List.of(), Map.of(), Map.of(), List.of(), List.of());
+        return new Analysis(List.of(), Map.of(), Map.of(), List.of(), List.of(), List.of());
     }
 
     /** How a trusted unit is matched against what ran. */
@@ -82,6 +93,18 @@ public record Analysis(List<TrustedTest> tests, Map<String, String> rewrittenFil
     }
 
     /**
+     * What a place in a generated file shows the code to be (harness/PROTOCOL.md "Kind signals").
+     *
+     * @param kind   one of {@link #SIGNAL_KINDS}
+     * @param path   the generated file
+     * @param line   where (1-based), or null
+     * @param reason what was seen, for people ("Flask route @app.get('/orders/<id>')")
+     * @param sql    the statement's text when a literal is handed to a database call, else null
+     */
+    public record KindSignal(String kind, String path, Integer line, String reason, String sql) {
+    }
+
+    /**
      * Reads an analyzer's report.
      *
      * @throws IllegalArgumentException when it is not the protocol's shape
@@ -128,7 +151,16 @@ public record Analysis(List<TrustedTest> tests, Map<String, String> rewrittenFil
         }
         List<String> errors = new ArrayList<>();
         report.path("errors").forEach(e -> errors.add(e.path("name").asText("?") + ": " + e.path("message").asText("")));
-        return new Analysis(tests, files, expectations, findings, errors);
+        List<KindSignal> signals = new ArrayList<>();
+        for (JsonNode s : report.path("signals")) {
+            String kind = text(s, "kind");
+            if (!SIGNAL_KINDS.contains(kind)) {
+                throw new IllegalArgumentException("analysis report has a signal of an unknown kind: " + s);
+            }
+            signals.add(new KindSignal(kind, text(s, "path"), s.hasNonNull("line") ? s.get("line").asInt() : null,
+                    s.path("reason").asText(""), s.hasNonNull("sql") ? s.get("sql").asText() : null));
+        }
+        return new Analysis(tests, files, expectations, findings, errors, signals);
     }
 
     private static String text(JsonNode node, String field) {

@@ -8,6 +8,7 @@ import com.github.javaparser.ast.CompilationUnit;
 import com.github.javaparser.ast.body.TypeDeclaration;
 import dev.assay.executor.analysis.Analysis.Evidence;
 import dev.assay.executor.analysis.Analysis.Kind;
+import dev.assay.executor.analysis.Analysis.KindSignal;
 import dev.assay.executor.analysis.Analysis.Severity;
 import dev.assay.executor.analysis.Analysis.StaticFinding;
 import dev.assay.executor.analysis.Analysis.TrustedTest;
@@ -22,7 +23,7 @@ import java.util.TreeMap;
  * Java analysis in the executor (harness/PROTOCOL.md "Analysis report"; Java needs no sandbox for it: JavaParser only
  * parses, nothing is loaded or run). From the request's {@code .java} files: the trusted test set, those files with
  * their sealed assertions rewritten into {@code dev.assay.harness.Probe.record} calls, and the expected values; from
- * the generated {@code .java} files: tamper findings.
+ * the generated {@code .java} files: tamper findings ({@link JavaTamper}) and kind signals ({@link JavaSignals}).
  *
  * <p>Pathological input (nesting deep enough to exhaust the parser's stack) becomes an error or a finding, never a
  * crash. Instances are stateless and may be shared.
@@ -98,14 +99,17 @@ public final class JavaAnalyzer {
                 tests.add(new TrustedTest(s.path(), s.path(), Kind.FILE, false, Evidence.IN_PROCESS, List.of(), 0));
             }
         }
+        List<KindSignal> signals = new ArrayList<>();
         for (Map.Entry<String, CompilationUnit> e : generated.entrySet()) {
             try {
-                findings.addAll(JavaTamper.scan(e.getKey(), e.getValue(), new JavaNames(e.getValue(), workspaceTypes), workspaceTypes));
+                JavaTypes types = new JavaTypes(e.getValue(), new JavaNames(e.getValue(), workspaceTypes));
+                findings.addAll(JavaTamper.scan(e.getKey(), e.getValue(), types, workspaceTypes));
+                signals.addAll(JavaSignals.scan(e.getKey(), e.getValue(), types));
             } catch (StackOverflowError ex) {
                 findings.add(new StaticFinding("unanalyzable", Severity.HIGH, "too deeply nested to analyse", e.getKey(), null));
             }
         }
-        return new Analysis(tests, rewritten, expectations, findings, errors);
+        return new Analysis(tests, rewritten, expectations, findings, errors, signals);
     }
 
     private record ParsedOrError(CompilationUnit unit, String error) {

@@ -17,14 +17,44 @@ import java.util.concurrent.ConcurrentHashMap;
  * unless it is imported explicitly.
  */
 final class JavaNames {
-    /** JUnit types the analysis recognises behind wildcard imports (the JDK's own are looked up in the JDK). */
-    private static final Map<String, Set<String>> JUNIT_PACKAGES = Map.of(
-            "org.junit.jupiter.api", Set.of("Assertions", "Assumptions", "Test", "Disabled", "Nested", "RepeatedTest",
-                    "TestFactory", "TestTemplate", "BeforeEach", "AfterEach", "BeforeAll", "AfterAll"),
-            "org.junit", Set.of("Assert", "Assume", "Test", "Ignore", "Before", "After", "BeforeClass", "AfterClass", "Rule",
-                    "ClassRule", "AssumptionViolatedException"),
-            "org.junit.jupiter.params", Set.of("ParameterizedTest"),
-            "org.opentest4j", Set.of("TestAbortedException", "AssertionFailedError"));
+    /** JAX-RS's annotations (javax and jakarta alike). */
+    private static final Set<String> JAX_RS = Set.of("Path", "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS");
+    /**
+     * Types the analysis recognises behind wildcard imports (the JDK's own are looked up in the JDK): JUnit's, and the
+     * web, database and migration frameworks' the kind signals name.
+     */
+    private static final Map<String, Set<String>> KNOWN_PACKAGES = Map.ofEntries(
+            Map.entry("org.junit.jupiter.api", Set.of("Assertions", "Assumptions", "Test", "Disabled", "Nested", "RepeatedTest",
+                    "TestFactory", "TestTemplate", "BeforeEach", "AfterEach", "BeforeAll", "AfterAll")),
+            Map.entry("org.junit", Set.of("Assert", "Assume", "Test", "Ignore", "Before", "After", "BeforeClass", "AfterClass", "Rule",
+                    "ClassRule", "AssumptionViolatedException")),
+            Map.entry("org.junit.jupiter.params", Set.of("ParameterizedTest")),
+            Map.entry("org.opentest4j", Set.of("TestAbortedException", "AssertionFailedError")),
+            Map.entry("org.springframework.web.bind.annotation", Set.of("RestController", "RequestMapping", "GetMapping",
+                    "PostMapping", "PutMapping", "DeleteMapping", "PatchMapping")),
+            Map.entry("org.springframework.stereotype", Set.of("Controller")),
+            Map.entry("javax.ws.rs", JAX_RS),
+            Map.entry("jakarta.ws.rs", JAX_RS),
+            Map.entry("javax.servlet.http", Set.of("HttpServlet")),
+            Map.entry("jakarta.servlet.http", Set.of("HttpServlet")),
+            Map.entry("org.springframework.data.jpa.repository", Set.of("Query")),
+            Map.entry("org.springframework.data.jdbc.repository.query", Set.of("Query")),
+            Map.entry("org.springframework.data.r2dbc.repository", Set.of("Query")),
+            Map.entry("org.springframework.jdbc.core", Set.of("JdbcTemplate", "JdbcOperations")),
+            Map.entry("org.springframework.jdbc.core.namedparam", Set.of("NamedParameterJdbcTemplate", "NamedParameterJdbcOperations")),
+            Map.entry("org.springframework.jdbc.core.simple", Set.of("JdbcClient")),
+            Map.entry("javax.persistence", Set.of("EntityManager")),
+            Map.entry("jakarta.persistence", Set.of("EntityManager")),
+            Map.entry("org.flywaydb.core.api.migration", Set.of("BaseJavaMigration", "JavaMigration")),
+            Map.entry("liquibase.change.custom", Set.of("CustomTaskChange", "CustomSqlChange", "CustomChange")),
+            Map.entry("liquibase.change", Set.of("AbstractChange")));
+    /**
+     * Cloud and cluster SDKs by package prefix, with what they are: every type of theirs counts behind a wildcard import
+     * (when it is the only such import of the file), and the kind signals name them.
+     */
+    static final Map<String, String> SDK_PACKAGES = Map.of("software.amazon.awssdk.", "AWS SDK", "com.amazonaws.", "AWS SDK",
+            "com.google.cloud.", "Google Cloud", "com.azure.", "Azure SDK", "com.microsoft.azure.", "Azure SDK",
+            "io.fabric8.kubernetes.", "Kubernetes client (fabric8)", "io.kubernetes.client.", "Kubernetes client");
     private static final Map<String, Boolean> JDK_CLASSES = new ConcurrentHashMap<>();
 
     private final String packageName;
@@ -91,8 +121,19 @@ final class JavaNames {
             return "java.lang." + name;
         }
         for (String pkg : wildcardImports) {
-            if (JUNIT_PACKAGES.getOrDefault(pkg, Set.of()).contains(name) || jdkClass(pkg + "." + name)) {
+            if (KNOWN_PACKAGES.getOrDefault(pkg, Set.of()).contains(name) || jdkClass(pkg + "." + name)) {
                 return pkg + "." + name;
+            }
+        }
+        List<String> sdks = wildcardImports.stream().filter(pkg -> sdk(pkg + ".") != null).toList();
+        return sdks.size() == 1 && Character.isUpperCase(name.charAt(0)) ? sdks.get(0) + "." + name : null;
+    }
+
+    /** What SDK a fully qualified name belongs to ({@link #SDK_PACKAGES}), or null. */
+    static String sdk(String fqn) {
+        for (Map.Entry<String, String> e : SDK_PACKAGES.entrySet()) {
+            if (fqn.startsWith(e.getKey())) {
+                return e.getValue();
             }
         }
         return null;

@@ -5,9 +5,7 @@ import com.github.javaparser.ast.ImportDeclaration;
 import com.github.javaparser.ast.Node;
 import com.github.javaparser.ast.body.ClassOrInterfaceDeclaration;
 import com.github.javaparser.ast.body.MethodDeclaration;
-import com.github.javaparser.ast.body.Parameter;
 import com.github.javaparser.ast.body.TypeDeclaration;
-import com.github.javaparser.ast.body.VariableDeclarator;
 import com.github.javaparser.ast.expr.AnnotationExpr;
 import com.github.javaparser.ast.expr.BinaryExpr;
 import com.github.javaparser.ast.expr.ClassExpr;
@@ -24,8 +22,6 @@ import com.github.javaparser.ast.type.ClassOrInterfaceType;
 import com.github.javaparser.ast.type.Type;
 import dev.assay.executor.analysis.Analysis.Severity;
 import dev.assay.executor.analysis.Analysis.StaticFinding;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,24 +58,18 @@ final class JavaTamper {
     private final String path;
     private final CompilationUnit unit;
     private final JavaNames names;
+    private final JavaTypes types;
     private final Set<String> workspaceTypes;
     private final Map<String, StaticFinding> findings = new LinkedHashMap<>();
-    /** Variables (locals, parameters, fields) declared in the file, by name: the first declaration's type. */
-    private final Map<String, VariableInfo> variables = new java.util.HashMap<>();
-    private final Set<String> methodNames = new java.util.HashSet<>();
     private final Map<TypeDeclaration<?>, Boolean> testTypes = new java.util.IdentityHashMap<>();
     /** Every identifier the file uses (names, types, members). */
     private final Set<String> identifiers = new java.util.HashSet<>();
-    /** Guards {@code var a = b; var b = a;} (which javac rejects, but JavaParser reads). */
-    private int typeDepth;
 
-    private record VariableInfo(Type type, Expression initializer) {
-    }
-
-    private JavaTamper(String path, CompilationUnit unit, JavaNames names, Set<String> workspaceTypes) {
+    private JavaTamper(String path, CompilationUnit unit, JavaTypes types, Set<String> workspaceTypes) {
         this.path = path;
         this.unit = unit;
-        this.names = names;
+        this.names = types.names();
+        this.types = types;
         this.workspaceTypes = workspaceTypes;
     }
 
@@ -88,21 +78,14 @@ final class JavaTamper {
      *
      * @param workspaceTypes simple names of every type a request or generated file declares
      */
-    static List<StaticFinding> scan(String path, CompilationUnit unit, JavaNames names, Set<String> workspaceTypes) {
-        JavaTamper t = new JavaTamper(path, unit, names, workspaceTypes);
+    static List<StaticFinding> scan(String path, CompilationUnit unit, JavaTypes types, Set<String> workspaceTypes) {
+        JavaTamper t = new JavaTamper(path, unit, types, workspaceTypes);
         t.index();
         t.run();
         return List.copyOf(t.findings.values());
     }
 
     private void index() {
-        for (VariableDeclarator d : unit.findAll(VariableDeclarator.class)) {
-            variables.putIfAbsent(d.getNameAsString(), new VariableInfo(d.getType(), d.getInitializer().orElse(null)));
-        }
-        for (Parameter p : unit.findAll(Parameter.class)) {
-            variables.putIfAbsent(p.getNameAsString(), new VariableInfo(p.getType(), null));
-        }
-        unit.findAll(MethodDeclaration.class).forEach(m -> methodNames.add(m.getNameAsString()));
         unit.findAll(com.github.javaparser.ast.expr.SimpleName.class).forEach(n -> identifiers.add(n.getIdentifier()));
         unit.findAll(com.github.javaparser.ast.expr.Name.class).forEach(n -> identifiers.add(n.getIdentifier()));
     }
@@ -188,70 +171,15 @@ final class JavaTamper {
     }
 
     private String typeName(Type type) {
-        if (type instanceof ClassOrInterfaceType c) {
-            return names.resolve(c.getNameWithScope());
-        }
-        return null;
+        return types.typeName(type);
     }
 
-    /** The type a scope expression names ({@code System}, {@code java.lang.System}), or null when it is a value. */
     private String typeOfScope(Expression scope) {
-        String text = JavaNames.dotted(scope);
-        if (text == null) {
-            return null;
-        }
-        String last = text.substring(text.lastIndexOf('.') + 1);
-        if (last.isEmpty() || !Character.isUpperCase(last.charAt(0)) || isVariable(scope, text)) {
-            return null;
-        }
-        return names.resolve(text);
+        return types.typeOfScope(scope);
     }
 
-    /** Whether a simple name is a variable (local, parameter or field) declared in this file. */
-    private boolean isVariable(Node at, String name) {
-        return !name.contains(".") && variables.containsKey(name);
-    }
-
-    /** The declared type (resolved) of a variable named by {@code scope}, or null. */
-    private String variableType(Expression scope) {
-        if (!(scope instanceof NameExpr n)) {
-            return null;
-        }
-        VariableInfo v = variables.get(n.getNameAsString());
-        if (v == null) {
-            return null;
-        }
-        if (v.type().isVarType()) {
-            if (v.initializer() == null || typeDepth > 8) {
-                return null;
-            }
-            typeDepth++;
-            try {
-                return expressionType(v.initializer());
-            } finally {
-                typeDepth--;
-            }
-        }
-        return typeName(v.type());
-    }
-
-    /** The few expression types the rules need: Runtime.getRuntime(), ProcessHandle.current(), variables. */
-    private String expressionType(Expression e) {
-        if (e instanceof MethodCallExpr c && c.getScope().isPresent()) {
-            String owner = typeOfScope(c.getScope().get());
-            String name = c.getNameAsString();
-            if ("java.lang.Runtime".equals(owner) && name.equals("getRuntime")) {
-                return "java.lang.Runtime";
-            }
-            if ("java.lang.ProcessHandle".equals(owner) && (name.equals("current") || name.equals("of"))) {
-                return "java.lang.ProcessHandle";
-            }
-            if (name.equals("getDeclaredField") || name.equals("getField")) {
-                return "java.lang.reflect.Field";
-            }
-            return null;
-        }
-        return variableType(e);
+    private boolean isVariable(String name) {
+        return types.isVariable(name);
     }
 
     private void fieldAccess(FieldAccessExpr f) {
@@ -268,54 +196,16 @@ final class JavaTamper {
     private void staticallyImportedField(NameExpr n) {
         String name = n.getNameAsString();
         if ((name.equals("out") || name.equals("err")) && names.staticOwners(name).contains("java.io.FileDescriptor")
-                && !isVariable(n, name)) {
+                && !isVariable(name)) {
             add("report-channel", Severity.CRITICAL, "uses FileDescriptor." + name, n);
         }
     }
 
     // ---------------------------------------------------------------- calls
 
-    /** The class a call's target belongs to: a type scope, a typed receiver, or a static import. */
-    private String owner(MethodCallExpr call) {
-        if (call.getScope().isEmpty()) {
-            if (declaredHere(call.getNameAsString())) {
-                return null;
-            }
-            for (String owner : names.staticOwners(call.getNameAsString())) {
-                if (hasStaticMethod(owner, call.getNameAsString())) {
-                    return owner;
-                }
-            }
-            return null;
-        }
-        Expression scope = call.getScope().get();
-        String type = typeOfScope(scope);
-        return type != null ? type : expressionType(scope);
-    }
-
-    private boolean declaredHere(String method) {
-        return methodNames.contains(method);
-    }
-
-    private static boolean hasStaticMethod(String owner, String method) {
-        if (!JavaNames.jdkClass(owner)) {
-            return owner.startsWith("org.junit") || owner.startsWith("org.opentest4j");
-        }
-        try {
-            for (Method m : Class.forName(owner, false, ClassLoader.getPlatformClassLoader()).getMethods()) {
-                if (m.getName().equals(method) && Modifier.isStatic(m.getModifiers())) {
-                    return true;
-                }
-            }
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
-        return false;
-    }
-
     private void call(MethodCallExpr call) {
         String name = call.getNameAsString();
-        String owner = owner(call);
+        String owner = types.owner(call);
         String target = owner == null ? null : owner + "." + name;
         if (call.getScope().isPresent()) {
             String scopeType = typeOfScope(call.getScope().get());
@@ -353,7 +243,7 @@ final class JavaTamper {
             add("process-introspection", Severity.CRITICAL, "reads a process's description (ProcessHandle." + name + ")", call);
         }
         if (REFLECTIVE_WRITES.contains(name) || FIELD_SETTERS.contains(name) && call.getScope().isPresent()
-                && "java.lang.reflect.Field".equals(expressionType(call.getScope().get()))) {
+                && "java.lang.reflect.Field".equals(types.expressionType(call.getScope().get()))) {
             reflectiveWrite(call);
         }
         if ((name.equals("getMethod") || name.equals("getDeclaredMethod") || name.equals("findStatic") || name.equals("findVirtual"))
@@ -366,7 +256,7 @@ final class JavaTamper {
     private void methodReference(MethodReferenceExpr ref) {
         String owner = ref.getScope() instanceof TypeExpr t ? typeName(t.getType()) : typeOfScope(ref.getScope());
         if (owner == null) {
-            owner = expressionType(ref.getScope());
+            owner = types.expressionType(ref.getScope());
         }
         String target = owner == null ? null : owner + "." + ref.getIdentifier();
         if (target == null) {

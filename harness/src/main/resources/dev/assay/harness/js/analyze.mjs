@@ -5,14 +5,16 @@
 // parses them with acorn (the module the handshake's `parser` names); it never imports or executes any of them. It
 // derives the trusted test set from the request's test files (tests.mjs), rewrites them so their constant
 // expectations stay outside the test run, evaluates those expectations (whitelisted constant expressions only, in a
-// fresh vm context), and reports tamper findings for the generated files (tamper.mjs). One REPORT, then exit 0.
+// fresh vm context), and reports tamper findings (tamper.mjs) and kind signals (kinds.mjs) for the generated files.
+// One REPORT, then exit 0.
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isTestPath, readHandshake, recordWriter, SOURCE_FILE } from './common.mjs';
 import { analyzeTestFile } from './tests.mjs';
 import { tamperFindings } from './tamper.mjs';
-import { parse } from './ast.mjs';
+import { kindSignals } from './kinds.mjs';
+import { analyzeScopes, parse } from './ast.mjs';
 
 const DEFAULT_PARSER = '/usr/share/nodejs/acorn/dist/acorn.mjs';
 const MAX_FILE = 4 * 1024 * 1024;
@@ -21,7 +23,7 @@ const handshake = readHandshake();
 const records = recordWriter(handshake.nonce);
 records.begin('javascript', handshake.mode);
 
-const report = { tests: [], files: {}, expectations: {}, findings: [], errors: [] };
+const report = { tests: [], files: {}, expectations: {}, findings: [], signals: [], errors: [] };
 const ROOT = path.resolve(handshake.root);
 
 function fileUnit(rel) {
@@ -108,13 +110,20 @@ async function analyze() {
       });
       continue;
     }
+    let scopes = null;
     try {
-      report.findings.push(...tamperFindings({ rel, ast: parsed.ast, testFile: isTestPath(rel), requestFiles }));
+      scopes = analyzeScopes(parsed.ast);
+      report.findings.push(...tamperFindings({ rel, ast: parsed.ast, testFile: isTestPath(rel), requestFiles, scopes }));
     } catch (e) {
       report.errors.push({ name: rel, message: `generated file cannot be analysed: ${describe(e)}` });
       report.findings.push({
         rule: 'unparsable', severity: 'HIGH', message: `the analysis of ${rel} failed: ${describe(e)}`, path: rel, line: null,
       });
+    }
+    try {
+      report.signals.push(...kindSignals({ rel, ast: parsed.ast, scopes: scopes || analyzeScopes(parsed.ast) }));
+    } catch (e) {
+      report.errors.push({ name: rel, message: `kind signals: the file cannot be analysed: ${describe(e)}` });
     }
   }
 }

@@ -95,38 +95,27 @@ function normalizeModule(name) {
  * @param {Set<string>} options.requestFiles  the request's files (writes into their modules are patches)
  * @returns {object[]} findings
  */
-export function tamperFindings({ rel, ast, testFile, requestFiles }) {
-  return new Tamper(rel, ast, testFile, requestFiles || new Set()).run();
+export function tamperFindings({ rel, ast, testFile, requestFiles, scopes }) {
+  return new Tamper(rel, ast, testFile, requestFiles || new Set(), scopes || analyzeScopes(ast)).run();
 }
 
-class Tamper {
-  constructor(rel, ast, testFile, requestFiles) {
-    this.rel = rel;
+/**
+ * What the expressions of one file denote: `g:process.exit` (a global and its members), `m:fs.writeSync` (a module
+ * and its members), or null. With `calls`, a call's or a `new`'s result is named too, as its callee followed by `()`
+ * (`const app = express()` makes `app.get` denote `m:express().get`): what the kind signals need to recognise
+ * framework and client objects. The tamper rules name modules and globals only, so they resolve without it.
+ */
+export class Resolver {
+  /** @param scopes analyzeScopes(ast) of the file */
+  constructor(ast, scopes, { calls = false } = {}) {
     this.ast = ast;
-    this.testFile = testFile;
-    this.requestFiles = requestFiles;
-    const scopes = analyzeScopes(ast);
+    this.calls = calls;
     this.parents = scopes.parents;
     this.refs = scopes.refs;
     this.program = scopes.program;
     this.bindings = scopes.bindings;
-    this.findings = [];
-    this.seen = new Set();
     this.cache = new Map();
   }
-
-  add(rule, severity, message, node) {
-    const line = node && node.loc ? node.loc.start.line : null;
-    const key = `${rule}:${line}:${message}`;
-    if (this.seen.has(key)) {
-      return;
-    }
-    this.seen.add(key);
-    this.findings.push({ rule, severity, message, path: this.rel, line });
-  }
-
-  // ------------------------------------------------------------------------------------------------------------
-  // What an expression denotes: `g:process.exit`, `m:fs.writeSync`, … or null
 
   /** A string the expression always evaluates to (literals, templates and `+` of those, constant names), or null. */
   constString(node, depth = 0) {
@@ -183,7 +172,11 @@ class Tamper {
     if (base.startsWith('m:') && key === 'default' && !base.slice(2).includes('.')) {
       return base;
     }
-    return Tamper.normalize(`${base}.${key}`);
+    return Resolver.normalize(`${base}.${key}`);
+  }
+
+  static called(p) {
+    return p === null ? null : `${p}()`;
   }
 
   static normalize(p) {
@@ -213,7 +206,7 @@ class Tamper {
 
   /** `m:<specifier>`, with the specifier's dots escaped so that `.` only ever separates member names. */
   moduleOf(specifier) {
-    return specifier === null ? null : Tamper.normalize(`m:${normalizeModule(specifier).replaceAll('.', '%2E')}`);
+    return specifier === null ? null : Resolver.normalize(`m:${normalizeModule(specifier).replaceAll('.', '%2E')}`);
   }
 
   static specifierOf(p) {
@@ -253,7 +246,7 @@ class Tamper {
         break;
       }
       case 'MemberExpression':
-        result = Tamper.join(this.resolve(node.object, depth + 1), this.key(node.property, node.computed));
+        result = Resolver.join(this.resolve(node.object, depth + 1), this.key(node.property, node.computed));
         break;
       case 'ChainExpression':
         result = this.resolve(node.expression, depth + 1);
@@ -268,10 +261,15 @@ class Tamper {
         if (callee.type === 'MemberExpression' && this.key(callee.property, callee.computed) === 'bind') {
           result = this.resolve(callee.object, depth + 1);
         } else if (this.resolve(callee, depth + 1) === 'g:Reflect.get' && node.arguments.length >= 2) {
-          result = Tamper.join(this.resolve(node.arguments[0], depth + 1), this.constString(node.arguments[1]));
+          result = Resolver.join(this.resolve(node.arguments[0], depth + 1), this.constString(node.arguments[1]));
+        } else if (this.calls) {
+          result = Resolver.called(this.resolve(callee, depth + 1));
         }
         break;
       }
+      case 'NewExpression':
+        result = this.calls ? Resolver.called(this.resolve(node.callee, depth + 1)) : null;
+        break;
       case 'ImportExpression':
         result = this.moduleOf(this.constString(node.source));
         break;
@@ -300,7 +298,7 @@ class Tamper {
   resolveBinding(b, depth) {
     if (b.kind === 'import') {
       const base = this.moduleOf(b.importSource);
-      return b.importName === 'default' || b.importName === '*' ? base : Tamper.join(base, b.importName);
+      return b.importName === 'default' || b.importName === '*' ? base : Resolver.join(base, b.importName);
     }
     if (b.kind === 'function' || b.kind === 'class' || b.kind === 'param' || b.kind === 'catch') {
       return null;
@@ -310,7 +308,7 @@ class Tamper {
       base = this.resolve(b.init, depth);
       if (b.path) {
         for (const k of b.path) {
-          base = Tamper.join(base, k);
+          base = Resolver.join(base, k);
         }
       } else if (b.declNode && b.declNode.id && b.declNode.id.type !== 'Identifier') {
         base = null; // an array pattern or a rest element: not followed
@@ -327,6 +325,27 @@ class Tamper {
       }
     }
     return base;
+  }
+}
+
+class Tamper extends Resolver {
+  constructor(rel, ast, testFile, requestFiles, scopes) {
+    super(ast, scopes);
+    this.rel = rel;
+    this.testFile = testFile;
+    this.requestFiles = requestFiles;
+    this.findings = [];
+    this.seen = new Set();
+  }
+
+  add(rule, severity, message, node) {
+    const line = node && node.loc ? node.loc.start.line : null;
+    const key = `${rule}:${line}:${message}`;
+    if (this.seen.has(key)) {
+      return;
+    }
+    this.seen.add(key);
+    this.findings.push({ rule, severity, message, path: this.rel, line });
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -395,7 +414,7 @@ class Tamper {
       return null;
     }
     if (p.startsWith('m:')) {
-      const spec = Tamper.specifierOf(p);
+      const spec = Resolver.specifierOf(p);
       if (spec.startsWith('.') || spec.startsWith('/')) {
         return 'workspace-module';
       }
@@ -411,7 +430,7 @@ class Tamper {
 
   /** The workspace file a relative module path names, from this file. */
   workspaceFile(p) {
-    const specifier = Tamper.specifierOf(p);
+    const specifier = Resolver.specifierOf(p);
     const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(this.rel), specifier));
     for (const candidate of [resolved, `${resolved}.js`, `${resolved}.mjs`, `${resolved}.cjs`, `${resolved}/index.js`]) {
       if (this.requestFiles.has(candidate)) {
@@ -433,7 +452,7 @@ class Tamper {
     }
     const objectPath = this.resolve(target.object);
     const key = this.key(target.property, target.computed);
-    const full = Tamper.join(objectPath, key);
+    const full = Resolver.join(objectPath, key);
     if (objectPath === null) {
       return;
     }

@@ -25,6 +25,7 @@ What it does:
    by default, and when only `abs` is given the relative tolerance is not used (rel 0).
 4. Reachability and evidence per unit (see "Choices" below).
 5. Tamper findings for generated `.py` files (PROTOCOL.md "Tamper analysis findings", Python column).
+6. Kind signals for generated `.py` files (PROTOCOL.md "Kind signals", Python column; assay_kinds).
 
 Choices where the protocol leaves room (keep the executor and the docs in step with these):
 - Reach of a unit: its own body plus, transitively, the bodies of functions it calls directly by name that are
@@ -75,6 +76,7 @@ def _sibling(name):
 
 canon = _sibling("assay_canon")
 protocol = _sibling("assay_protocol")
+kinds = _sibling("assay_kinds")
 
 MAX_SOURCE = 2000
 TEST_FILE = re.compile(r"^(test_.*|.*_test)\.py$")
@@ -1985,36 +1987,27 @@ def severity_of(rule):
     return "MEDIUM" if rule == "environment-read" else "CRITICAL"
 
 
-class TamperAnalysis:
-    def __init__(self, ws, path, source, test_file):
-        self.ws = ws
-        self.path = path
-        self.source = source
-        self.test_file = test_file
-        self.findings = []
-        self._seen = set()
+class Names:
+    """What the expressions of one file name, as qualified names (`sys._getframe`, `flask.Flask`), through its imports
+    and its aliases (`x = sys`, `g = getattr(sys, "_getframe")`), flow-insensitively by name.
 
-    def add(self, rule, line, message):
-        key = (rule, line, message)
-        if key in self._seen:
-            return
-        self._seen.add(key)
-        self.findings.append({"rule": rule, "severity": severity_of(rule), "message": message[:500],
-                              "path": self.path, "line": line})
+    With `calls`, a call's result is named too, as the callee's name followed by `()` (`app = Flask(__name__)` makes
+    `app.get` name `flask.Flask().get`), and so are `with … as x`, awaited values and annotated parameters and
+    variables (`conn: sqlite3.Connection` names `sqlite3.Connection()`): what the kind signals need to recognise
+    framework objects. The tamper rules compare names of modules and classes only, so they resolve without it.
+    `roots` (top-level module names) keeps only the names rooted there; with `calls`, a name has at most MAX_ALIASES
+    names and a name at most MAX_CALLS calls in it: names built from calls on calls (`x = x.f()` in many assignments)
+    multiply otherwise. Neither applies to the tamper rules' resolution.
+    """
+    MAX_CALLS = 6
+    MAX_ALIASES = 32
+    LOADERS = frozenset(("builtins.getattr", "builtins.__import__", "builtins.vars", "importlib.import_module",
+                         "importlib.__import__"))
 
-    def run(self):
-        try:
-            tree = ast.parse(self.source, filename=self.path)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return self.findings
-        self.analyse(tree, 0)
-        return self.findings
-
-    # --- name resolution -------------------------------------------------------------------------------
-
-    def analyse(self, tree, line_offset):
-        self.line_offset = line_offset
+    def __init__(self, tree, calls=False, roots=None):
         self.tree = tree
+        self.calls = calls
+        self.roots = roots
         self.bound = set()
         self.imports = {}
         self.defined = set()
@@ -2053,26 +2046,51 @@ class TamperAnalysis:
         self.aliases = {}
         for _ in range(3):
             changed = False
-            for node in ast.walk(tree):
-                if isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)):
-                    value = node.value
-                    if value is None:
-                        continue
-                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                    quals = self.quals(value, fresh=True)
-                    if not quals:
-                        continue
-                    for t in targets:
-                        if isinstance(t, ast.Name):
-                            before = self.aliases.get(t.id, set())
-                            if not quals <= before:
-                                self.aliases[t.id] = before | quals
-                                changed = True
+            for target, quals in self.assignments():
+                before = self.aliases.get(target, set())
+                if quals <= before:
+                    continue
+                if not calls:
+                    self.aliases[target] = before | quals
+                elif len(before) < self.MAX_ALIASES:
+                    self.aliases[target] = before | set(sorted(quals)[:self.MAX_ALIASES - len(before)])
+                else:
+                    continue
+                changed = True
             if not changed:
                 break
         self._quals = {}
-        self.main_guard()
-        self.visit(tree)
+
+    def assignments(self):
+        """(name, qualified names of the value) for every binding of a name to a value with a name."""
+        for node in ast.walk(self.tree):
+            if isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if node.value is not None:
+                    quals = self.quals(node.value, fresh=True)
+                elif self.calls:
+                    quals = self.instances(node.annotation)
+                else:
+                    continue
+                for t in targets:
+                    if isinstance(t, ast.Name) and quals:
+                        yield t.id, quals
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if isinstance(item.optional_vars, ast.Name):
+                        quals = self.quals(item.context_expr, fresh=True)
+                        if quals:
+                            yield item.optional_vars.id, quals
+            elif self.calls and isinstance(node, ast.arg) and node.annotation is not None:
+                quals = self.instances(node.annotation)
+                if quals:
+                    yield node.arg, quals
+
+    def instances(self, annotation):
+        """The names of instances of an annotation's class (`Session` gives `sqlalchemy.orm.Session()`)."""
+        if isinstance(annotation, ast.Subscript):  # Optional[Session]
+            annotation = annotation.slice
+        return {q + "()" for q in self.quals(annotation, True)}
 
     def quals(self, node, fresh=False):
         if not fresh:
@@ -2091,7 +2109,7 @@ class TamperAnalysis:
                 found.add("builtins")
             elif node.id not in self.bound and node.id in BUILTIN_NAMES:
                 found.add("builtins." + node.id)
-            return found
+            return self.rooted(found)
         if isinstance(node, ast.Attribute):
             return {q + "." + node.attr for q in self.quals(node.value, True)}
         if isinstance(node, ast.Call):
@@ -2103,10 +2121,12 @@ class TamperAnalysis:
             if fq & {"builtins.__import__", "importlib.import_module", "importlib.__import__"} and node.args:
                 name = self.const_string(node.args[0])
                 if name is not None:
-                    return {name.split(".")[0] if "builtins.__import__" in fq else name}
+                    return self.rooted({name.split(".")[0] if "builtins.__import__" in fq else name})
             if fq & {"builtins.vars"} and node.args:
                 return {q + ".__dict__" for q in self.quals(node.args[0], True)}
-            return set()
+            return {q + "()" for q in fq if q.count("()") < self.MAX_CALLS} if self.calls else set()
+        if isinstance(node, ast.Await) and self.calls:
+            return self.quals(node.value, True)
         if isinstance(node, ast.Subscript):
             key = self.const_string(node.slice)
             if key is None:
@@ -2117,13 +2137,18 @@ class TamperAnalysis:
             return {q[:-len(".__dict__")] + "." + key for q in base if q.endswith(".__dict__")}
         return set()
 
+    def rooted(self, quals):
+        if self.roots is None:
+            return quals
+        return {q for q in quals if q.split(".", 1)[0] in self.roots or q in self.LOADERS}
+
     @staticmethod
     def const_string(node):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             return node.value
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-            left = TamperAnalysis.const_string(node.left)
-            right = TamperAnalysis.const_string(node.right)
+            left = Names.const_string(node.left)
+            right = Names.const_string(node.right)
             if left is not None and right is not None:
                 return left + right
         if isinstance(node, ast.JoinedStr):
@@ -2135,6 +2160,45 @@ class TamperAnalysis:
                     return None
             return "".join(parts)
         return None
+
+
+class TamperAnalysis:
+    def __init__(self, ws, path, source, test_file):
+        self.ws = ws
+        self.path = path
+        self.source = source
+        self.test_file = test_file
+        self.findings = []
+        self._seen = set()
+
+    def add(self, rule, line, message):
+        key = (rule, line, message)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        self.findings.append({"rule": rule, "severity": severity_of(rule), "message": message[:500],
+                              "path": self.path, "line": line})
+
+    def run(self, tree=None):
+        if tree is None:
+            try:
+                tree = ast.parse(self.source, filename=self.path)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return self.findings
+        self.analyse(tree, 0)
+        return self.findings
+
+    # --- name resolution -------------------------------------------------------------------------------
+
+    def analyse(self, tree, line_offset):
+        self.line_offset = line_offset
+        self.tree = tree
+        self.names = Names(tree)
+        self.bound = self.names.bound
+        self.quals = self.names.quals
+        self.const_string = Names.const_string
+        self.main_guard()
+        self.visit(tree)
 
     def line(self, node):
         """The node's line; code parsed from an exec/eval string reports the line of that call."""
@@ -2434,12 +2498,7 @@ class TamperAnalysis:
                                          "autouse fixture %s outside a test file" % node.name)
 
     def store(self, node):
-        if isinstance(node, ast.Assign):
-            targets = node.targets
-        elif isinstance(node, ast.Delete):
-            targets = node.targets
-        else:
-            targets = [node.target]
+        targets = list(node.targets) if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
         flat = []
         while targets:
             t = targets.pop()
@@ -2540,6 +2599,7 @@ def analyze(handshake):
         if rewritten is not None:
             files[path] = rewritten
         expectations.update(file_expectations)
+    signals = []
     for path in ws.generated:
         if not path.endswith(".py"):
             continue
@@ -2548,12 +2608,19 @@ def analyze(handshake):
         except (OSError, ValueError, SyntaxError, UnicodeDecodeError):
             continue
         name = path.rsplit("/", 1)[-1]
+        tree = ws.tree(path)
         try:
-            findings.extend(TamperAnalysis(ws, path, source, bool(TEST_FILE.match(name))).run())
+            findings.extend(TamperAnalysis(ws, path, source, bool(TEST_FILE.match(name))).run(tree))
         except (RecursionError, MemoryError):
             findings.append({"rule": "framework-patch", "severity": "HIGH",
                              "message": "the file could not be analysed", "path": path, "line": None})
-    return {"tests": tests, "files": files, "expectations": expectations, "findings": findings, "errors": errors}
+        if tree is not None:
+            try:
+                signals.extend(kinds.signals(path, tree, Names(tree, calls=True, roots=kinds.ROOTS)))
+            except (RecursionError, MemoryError):
+                errors.append({"name": path, "message": "kind signals: the file could not be analysed"})
+    return {"tests": tests, "files": files, "expectations": expectations, "findings": findings, "signals": signals,
+            "errors": errors}
 
 
 def analyse_test_file(analysis, next_probe):
@@ -2655,11 +2722,11 @@ def main():
         text = json.dumps(report, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
     except BaseException as e:  # noqa: BLE001 - a report in every case
         try:
-            text = json.dumps({"tests": [], "files": {}, "expectations": {}, "findings": [],
+            text = json.dumps({"tests": [], "files": {}, "expectations": {}, "findings": [], "signals": [],
                                "errors": [{"name": "analyzer", "message": "analysis failed: %s: %s" %
                                            (type(e).__name__, str(e)[:500])}]})
         except BaseException:  # noqa: BLE001
-            text = '{"tests":[],"files":{},"expectations":{},"findings":[],"errors":[{"name":"analyzer",' \
+            text = '{"tests":[],"files":{},"expectations":{},"findings":[],"signals":[],"errors":[{"name":"analyzer",' \
                    '"message":"analysis failed"}]}'
     try:
         sys.stdout.flush()

@@ -1,9 +1,11 @@
 package dev.assay.verifier.checks;
 
 import dev.assay.avro.Evidence;
+import dev.assay.avro.ExecutionPolicy;
 import dev.assay.avro.ExecutionResult;
 import dev.assay.avro.ExecutionStatus;
 import dev.assay.avro.Finding;
+import dev.assay.avro.GenerationStatus;
 import dev.assay.avro.TestCaseResult;
 import dev.assay.avro.TestOrigin;
 import dev.assay.avro.TestStatus;
@@ -17,7 +19,9 @@ import java.util.List;
  * Judges one attempt: it passes iff the sandbox reported PASSED (which already means every test of the request's own
  * test files ran and passed, sealed assertions compared outside the sandbox), no test failed and no check found
  * anything HIGH or CRITICAL — the executor's own findings (tampering, refused test infrastructure, edits of the
- * request's tests) included. A TAMPERED execution is a tampered verdict: the request ends there. The summary says why,
+ * request's tests) included — or, for a migration (execution policy NEVER), iff nothing blocks it: it goes to the gate
+ * for a person with its static review, never executed. A TAMPERED execution is a tampered verdict: the request ends
+ * there. The summary says why,
  * in one line a person or a model can act on.
  */
 public final class VerdictEngine {
@@ -49,13 +53,16 @@ public final class VerdictEngine {
         List<Finding> blocking = findings.stream().filter(Findings::isBlocking).toList();
 
         List<String> problems = new ArrayList<>();
-        if (result.getStatus() != ExecutionStatus.PASSED) {
+        // A migration is never executed; it goes to a person with its static review instead of failing for not running.
+        boolean reviewOnly = result.getPolicy() == ExecutionPolicy.NEVER && result.getStatus() == ExecutionStatus.NOT_RUN
+                && result.getGeneration().getStatus() == GenerationStatus.OK;
+        if (result.getStatus() != ExecutionStatus.PASSED && !reviewOnly) {
             problems.add("execution " + result.getStatus()
                     + (result.getViolation() != null && result.getViolation() != Violation.NONE
                             ? " (sandbox limit " + result.getViolation() + ")" : "")
                     + (result.getDetail() != null && !result.getDetail().isBlank() ? ": " + oneLine(result.getDetail()) : ""));
         }
-        if (result.getTests().isEmpty()) {
+        if (result.getTests().isEmpty() && !reviewOnly) {
             problems.add("no tests ran");
         }
         if (!failedTests.isEmpty()) {
@@ -71,6 +78,9 @@ public final class VerdictEngine {
         String summary = tampered
                 ? "tampered with verification: " + oneLine(result.getDetail() == null ? "" : result.getDetail().replaceFirst(
                         "^tampering with verification: ", ""))
+                : passed && reviewOnly
+                ? "for review, never executed (execution policy NEVER): " + findings.stream()
+                        .filter(f -> f.getCheck().startsWith("migration/")).count() + " migration finding(s)"
                 : passed
                 ? "passed: " + passedSummary(result.getTests()) + (findings.isEmpty() ? ""
                         : ", " + findings.size() + " non-blocking finding(s)")

@@ -34,8 +34,13 @@ public final class GatePolicy {
     public record KindRule(RiskLevel level, int score) {
     }
 
-    /** A path rule: files matching {@code glob} (and containing {@code contains}, if set) raise the floor and score. */
-    public record PathRule(String name, String glob, PathMatcher matcher, Pattern contains, RiskLevel level, int score) {
+    /**
+     * A path rule: files matching {@code glob} (and containing {@code contains}, if set) either are of a {@code kind}
+     * (the gate's own kind signal, weighed with the executor's: the kind's floor and score count once, however many
+     * rules and signals say so) or, without a kind, raise the floor to {@code level} and add {@code score}.
+     */
+    public record PathRule(String name, String glob, PathMatcher matcher, Pattern contains, ArtifactKind kind, RiskLevel level,
+            int score) {
 
         boolean matches(String path, String content) {
             return matcher.matches(Path.of(path)) && (contains == null || contains.matcher(content).find());
@@ -51,6 +56,8 @@ public final class GatePolicy {
     private final int findingMax;
     private final int attemptScore;
     private final int inProcessScore;
+    private final RiskLevel injectionLevel;
+    private final int injectionScore;
     private final int diffStepLines;
     private final int diffStepScore;
     private final int diffMax;
@@ -83,9 +90,19 @@ public final class GatePolicy {
         for (String name : names) {
             String glob = required(p, "path." + name + ".glob");
             String contains = p.getProperty("path." + name + ".contains");
-            paths.add(new PathRule(name, glob, FileSystems.getDefault().getPathMatcher("glob:" + glob),
-                    contains == null || contains.isBlank() ? null : Pattern.compile(contains),
-                    parseEnum(RiskLevel.class, p, "path." + name + ".level"), integer(p, "path." + name + ".score")));
+            PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
+            Pattern pattern = contains == null || contains.isBlank() ? null : Pattern.compile(contains);
+            if (p.getProperty("path." + name + ".kind") != null) {
+                if (p.getProperty("path." + name + ".level") != null || p.getProperty("path." + name + ".score") != null) {
+                    throw new IllegalArgumentException("gate policy: path." + name + " has a kind, so its level and score are"
+                            + " the kind's; remove path." + name + ".level and .score");
+                }
+                paths.add(new PathRule(name, glob, matcher, pattern, parseEnum(ArtifactKind.class, p, "path." + name + ".kind"),
+                        null, 0));
+            } else {
+                paths.add(new PathRule(name, glob, matcher, pattern, null, parseEnum(RiskLevel.class, p, "path." + name + ".level"),
+                        integer(p, "path." + name + ".score")));
+            }
         }
         this.findingScores = new EnumMap<>(Severity.class);
         for (Severity s : List.of(Severity.INFO, Severity.LOW, Severity.MEDIUM)) {
@@ -94,6 +111,8 @@ public final class GatePolicy {
         this.findingMax = integer(p, "finding.max");
         this.attemptScore = integer(p, "attempt.score");
         this.inProcessScore = integer(p, "evidence.in-process.score");
+        this.injectionLevel = parseEnum(RiskLevel.class, p, "injection.level");
+        this.injectionScore = integer(p, "injection.score");
         this.diffStepLines = integer(p, "diff.step.lines");
         if (diffStepLines <= 0) {
             throw new IllegalArgumentException("gate policy: diff.step.lines must be positive");
@@ -183,6 +202,16 @@ public final class GatePolicy {
     /** Added when a passing request test was checked inside the sandbox rather than sealed. */
     public int inProcessScore() {
         return inProcessScore;
+    }
+
+    /** The floor a context with prompt-injection flags raises the level to. */
+    public RiskLevel injectionLevel() {
+        return injectionLevel;
+    }
+
+    /** Added when the context carries prompt-injection flags. */
+    public int injectionScore() {
+        return injectionScore;
     }
 
     public int diffScore(int changedLines) {

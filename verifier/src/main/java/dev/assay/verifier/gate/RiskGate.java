@@ -10,6 +10,7 @@ import dev.assay.avro.Evidence;
 import dev.assay.avro.ExecutionResult;
 import dev.assay.avro.Finding;
 import dev.assay.avro.GateDecision;
+import dev.assay.avro.KindSignal;
 import dev.assay.avro.RiskLevel;
 import dev.assay.avro.Severity;
 import dev.assay.avro.SourceFile;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Decides how much trust a passing attempt needs. The level is the highest of: the artifact kind's floor, the floor
@@ -53,13 +55,33 @@ public final class RiskGate {
         List<SourceFile> files = result.getGeneration().getFiles();
         List<String> reasons = new ArrayList<>();
 
-        ArtifactKind kind = request.getArtifactKind();
+        ArtifactKind declared = request.getArtifactKind();
+        List<KindSignal> signals = kindSignals(result);
+        ArtifactKind kind = effectiveKind(declared, signals);
         GatePolicy.KindRule kindRule = policy.kind(kind);
         RiskLevel floor = kindRule.level();
         int score = kindRule.score();
-        reasons.add("artifact kind " + kind + ": at least " + kindRule.level() + ", +" + kindRule.score());
+        reasons.add("artifact kind " + kind + (kind == declared ? "" : " (declared " + declared + ")") + ": at least "
+                + kindRule.level() + ", +" + kindRule.score());
+        for (KindSignal signal : signals) {
+            if (signal.getKind() != declared && riskier(signal.getKind(), declared)) {
+                reasons.add("declared " + declared + ", but " + where(signal) + " is " + signal.getKind() + ": " + signal.getReason());
+            }
+        }
+
+        List<Finding> injections = result.getGeneration().getContext().getInjectionFlags();
+        if (!injections.isEmpty()) {
+            floor = max(floor, policy.injectionLevel());
+            score += policy.injectionScore();
+            reasons.add(injections.size() + " prompt-injection flag(s) in the context (" + injections.stream().limit(3)
+                    .map(f -> f.getPath() + (f.getLine() == null ? "" : ":" + f.getLine())).collect(Collectors.joining(", "))
+                    + (injections.size() > 3 ? ", …" : "") + "): at least " + policy.injectionLevel() + ", +" + policy.injectionScore());
+        }
 
         for (GatePolicy.PathRule rule : policy.paths()) {
+            if (rule.kind() != null) {
+                continue;
+            }
             List<String> hits = files.stream().filter(f -> rule.matches(f.getPath(), f.getContent()))
                     .map(SourceFile::getPath).toList();
             if (!hits.isEmpty()) {
@@ -83,10 +105,15 @@ public final class RiskGate {
         }
 
         List<String> neverAutomatic = new ArrayList<>();
+        if (result.getPolicy() == ExecutionPolicy.NEVER) {
+            neverAutomatic.add("never executed (execution policy NEVER): a person applies it by hand");
+        } else if (result.getPolicy() == ExecutionPolicy.DRY_RUN) {
+            neverAutomatic.add("only dry-run (execution policy DRY_RUN): nothing it would do was tried");
+        }
         List<TestCaseResult> requestTests = result.getTests().stream().filter(t -> t.getOrigin() == TestOrigin.REQUEST).toList();
         long inProcess = requestTests.stream().filter(t -> t.getStatus() == TestStatus.PASSED && t.getEvidence() != Evidence.SEALED).count();
         long sealed = requestTests.stream().filter(t -> t.getStatus() == TestStatus.PASSED && t.getEvidence() == Evidence.SEALED).count();
-        if (result.getRequiredTests() == 0) {
+        if (result.getRequiredTests() == 0 && result.getPolicy() == ExecutionPolicy.FULL) {
             neverAutomatic.add("the request has no tests of its own: the only evidence is the generated code's own tests");
         } else if (inProcess > 0) {
             score += policy.inProcessScore();
@@ -126,9 +153,6 @@ public final class RiskGate {
             reasons.add("score " + score + " reaches " + byScore + " (threshold " + policy.threshold(byScore) + ")");
         }
         RiskLevel level = max(floor, byScore);
-        if (result.getPolicy() == ExecutionPolicy.DRY_RUN || result.getPolicy() == ExecutionPolicy.NEVER) {
-            reasons.add("the executor ran it as " + result.getPolicy() + " only");
-        }
         GateDecision decision = policy.decision(level);
         for (String why : neverAutomatic) {
             reasons.add("never auto-approved: " + why);
@@ -136,7 +160,48 @@ public final class RiskGate {
         if (decision == GateDecision.AUTO_APPROVE && !neverAutomatic.isEmpty()) {
             decision = GateDecision.HUMAN_REVIEW;
         }
-        return new RiskAssessment(level, score, decision, reasons, policy.version());
+        return new RiskAssessment(level, score, decision, reasons, policy.version(), kind, signals);
+    }
+
+    /**
+     * The executor's kind signals, plus the policy's path rules that name a kind for files no signal of that kind
+     * covers: the gate keeps its own reading of the paths, so a file classified by nothing upstream still counts.
+     */
+    private List<KindSignal> kindSignals(ExecutionResult result) {
+        List<KindSignal> signals = new ArrayList<>(result.getKindSignals());
+        for (GatePolicy.PathRule rule : policy.paths()) {
+            if (rule.kind() == null) {
+                continue;
+            }
+            for (SourceFile file : result.getGeneration().getFiles()) {
+                boolean known = signals.stream().anyMatch(s -> s.getKind() == rule.kind() && file.getPath().equals(s.getPath()));
+                if (!known && rule.matches(file.getPath(), file.getContent())) {
+                    signals.add(new KindSignal(rule.kind(), file.getPath(), null, "gate path rule " + rule.name(), null));
+                }
+            }
+        }
+        return signals;
+    }
+
+    /** The riskiest of the declared kind and every kind found: by the policy's floor, then its score. */
+    ArtifactKind effectiveKind(ArtifactKind declared, List<KindSignal> signals) {
+        ArtifactKind kind = declared;
+        for (KindSignal signal : signals) {
+            if (riskier(signal.getKind(), kind)) {
+                kind = signal.getKind();
+            }
+        }
+        return kind;
+    }
+
+    private boolean riskier(ArtifactKind a, ArtifactKind b) {
+        GatePolicy.KindRule ra = policy.kind(a);
+        GatePolicy.KindRule rb = policy.kind(b);
+        return ra.level().ordinal() > rb.level().ordinal() || ra.level() == rb.level() && ra.score() > rb.score();
+    }
+
+    private static String where(KindSignal signal) {
+        return signal.getPath() == null ? "the code" : signal.getPath() + (signal.getLine() == null ? "" : ":" + signal.getLine());
     }
 
     /** Paths of the request's tests the generated change edits (the executor reports each as a finding). */
@@ -174,6 +239,9 @@ public final class RiskGate {
                 .setFiles(result.getGeneration().getFiles())
                 .setTests(result.getTests())
                 .setFindings(verdict.getFindings())
+                .setDeclaredKind(result.getGeneration().getContext().getRequest().getArtifactKind())
+                .setEffectiveKind(assessment.effectiveKind())
+                .setKindSignals(assessment.kindSignals())
                 .setTestEdits(testEditDiffs(result, verdict))
                 .setPolicyVersion(assessment.policyVersion())
                 .setGatedAt(clock.instant())

@@ -10,6 +10,7 @@ import dev.assay.avro.ExecutionPolicy;
 import dev.assay.avro.ExecutionResult;
 import dev.assay.avro.Finding;
 import dev.assay.avro.GateDecision;
+import dev.assay.avro.KindSignal;
 import dev.assay.avro.RiskLevel;
 import dev.assay.avro.Severity;
 import dev.assay.avro.SourceFile;
@@ -53,20 +54,42 @@ class RiskGateTest {
         assertThat(a.reasons()).first().asString().startsWith("artifact kind " + kind);
     }
 
+    /** The gate's own path rules: a file no executor signal classified still sets the kind. */
     @ParameterizedTest
     @CsvSource({
-        "db/migrations/V2__add_index.sql, CRITICAL",
-        "Dockerfile, HIGH",
-        "svc/Dockerfile, HIGH",
-        ".github/workflows/ci.yml, HIGH",
-        "infra/main.tf, HIGH",
-        "deploy/k8s/service.yaml, HIGH",
-        "scripts/run.sh, MEDIUM",
+        "db/migrations/V2__add_index.sql, MIGRATION, migrations",
+        "Dockerfile, INFRASTRUCTURE, dockerfile",
+        "svc/Dockerfile, INFRASTRUCTURE, dockerfile",
+        ".github/workflows/ci.yml, INFRASTRUCTURE, ci",
+        "infra/main.tf, INFRASTRUCTURE, terraform",
+        "deploy/k8s/service.yaml, INFRASTRUCTURE, kubernetes",
+        "scripts/run.sh, INFRASTRUCTURE, shell",
     })
-    void sensitivePathsRaiseTheLevelOfHarmlessCode(String path, RiskLevel level) {
+    void sensitivePathsAreOfTheirKindWhateverTheLabel(String path, ArtifactKind kind, String rule) {
         RiskAssessment a = assess(Fixtures.passed("r", 1, ArtifactKind.LIBRARY_CODE, file(path, "x\n")));
-        assertThat(a.level()).isEqualTo(level);
-        assertThat(a.reasons()).anySatisfy(r -> assertThat(r).startsWith("touches ").contains(path));
+        assertThat(a.effectiveKind()).isEqualTo(kind);
+        assertThat(a.level()).isEqualTo(GatePolicy.defaults().kind(kind).level());
+        assertThat(a.reasons()).contains("declared LIBRARY_CODE, but " + path + " is " + kind + ": gate path rule " + rule);
+        assertThat(a.kindSignals()).singleElement().satisfies(s -> assertThat(s.getPath()).isEqualTo(path));
+    }
+
+    @Test
+    void aKindCountsOnceHoweverManyFilesAndRulesSayIt() {
+        ExecutionResult honest = Fixtures.passed("r", 1, ArtifactKind.INFRASTRUCTURE, file("Dockerfile", "FROM scratch\n"),
+                file("deploy/k8s/app.yaml", "apiVersion: v1\nkind: Service\n"));
+        honest.setKindSignals(List.of(new KindSignal(ArtifactKind.INFRASTRUCTURE, "Dockerfile", null, "a container image definition", null)));
+        RiskAssessment a = assess(honest);
+        assertThat(a.level()).isEqualTo(RiskLevel.HIGH);
+        assertThat(a.decision()).isEqualTo(GateDecision.HUMAN_REVIEW);
+        assertThat(a.kindSignals()).extracting(KindSignal::getPath).containsExactly("Dockerfile", "deploy/k8s/app.yaml");
+    }
+
+    @Test
+    void pathRulesWithoutAKindStillRaiseTheFloor() {
+        RiskAssessment a = assess(Fixtures.passed("r", 1, ArtifactKind.LIBRARY_CODE, file("config/.env", "A=1\n")));
+        assertThat(a.level()).isEqualTo(RiskLevel.HIGH);
+        assertThat(a.effectiveKind()).isEqualTo(ArtifactKind.LIBRARY_CODE);
+        assertThat(a.reasons()).anySatisfy(r -> assertThat(r).startsWith("touches credentials (config/.env)"));
     }
 
     @Test
@@ -111,10 +134,68 @@ class RiskGateTest {
     }
 
     @Test
-    void dryRunIsNamedAmongTheReasons() {
+    void aDryRunIsNeverAutoApprovedWhateverThePolicySays() throws Exception {
         ExecutionResult r = Fixtures.passed("r", 1, ArtifactKind.INFRASTRUCTURE);
         r.setPolicy(ExecutionPolicy.DRY_RUN);
-        assertThat(assess(r).reasons()).contains("the executor ran it as DRY_RUN only");
+        assertThat(assess(r).reasons()).contains("never auto-approved: only dry-run (execution policy DRY_RUN): nothing it would do was tried");
+        Properties lenient = defaults();
+        lenient.setProperty("decision.HIGH", "AUTO_APPROVE");
+        RiskGate permissive = new RiskGate(GatePolicy.of(lenient), Clock.systemUTC());
+        assertThat(permissive.assess(r, engine.judge(r)).decision()).isEqualTo(GateDecision.HUMAN_REVIEW);
+    }
+
+    @Test
+    void whatTheFilesAreOutranksWhatTheRequestSays() {
+        ExecutionResult r = Fixtures.passed("r", 1, ArtifactKind.UNIT_TEST);
+        r.setKindSignals(List.of(new KindSignal(ArtifactKind.API_ENDPOINT, "calc.py", 3, "Flask route @app.get('/add')", null),
+                new KindSignal(ArtifactKind.LIBRARY_CODE, "util.py", null, "plain code", null)));
+        RiskAssessment a = assess(r);
+        assertThat(a.effectiveKind()).isEqualTo(ArtifactKind.API_ENDPOINT);
+        assertThat(a.level()).isEqualTo(RiskLevel.MEDIUM);
+        assertThat(a.decision()).isEqualTo(GateDecision.HUMAN_REVIEW);
+        assertThat(a.reasons()).first().asString().startsWith("artifact kind API_ENDPOINT (declared UNIT_TEST): at least MEDIUM");
+        assertThat(a.reasons()).contains("declared UNIT_TEST, but calc.py:3 is API_ENDPOINT: Flask route @app.get('/add')");
+        ApprovalRequest approval = gate.approvalRequest(r, engine.judge(r), a);
+        assertThat(approval.getDeclaredKind()).isEqualTo(ArtifactKind.UNIT_TEST);
+        assertThat(approval.getEffectiveKind()).isEqualTo(ArtifactKind.API_ENDPOINT);
+        assertThat(approval.getKindSignals()).hasSize(2);
+    }
+
+    @Test
+    void aRiskierDeclarationIsNeverLoweredByWhatIsFound() {
+        ExecutionResult r = Fixtures.passed("r", 1, ArtifactKind.INFRASTRUCTURE);
+        r.setKindSignals(List.of(new KindSignal(ArtifactKind.DB_QUERY, "q.sql", 1, "1 SQL statement(s): SELECT", "SELECT 1")));
+        assertThat(assess(r).effectiveKind()).isEqualTo(ArtifactKind.INFRASTRUCTURE);
+        assertThat(assess(r).level()).isEqualTo(RiskLevel.HIGH);
+    }
+
+    @Test
+    void promptInjectionFlagsInTheContextRaiseTheRisk() {
+        ExecutionResult r = Fixtures.passed("r", 1, ArtifactKind.UNIT_TEST);
+        r.getGeneration().getContext().setInjectionFlags(List.of(Finding.newBuilder().setCheck("prompt-injection")
+                .setSeverity(Severity.HIGH).setMessage("approval manipulation").setPath("README.md").setLine(4).build()));
+        RiskAssessment a = assess(r);
+        assertThat(a.level()).isEqualTo(RiskLevel.MEDIUM);
+        assertThat(a.decision()).isEqualTo(GateDecision.HUMAN_REVIEW);
+        assertThat(a.reasons()).anySatisfy(reason -> assertThat(reason)
+                .isEqualTo("1 prompt-injection flag(s) in the context (README.md:4): at least MEDIUM, +15"));
+    }
+
+    @Test
+    void aMigrationReachesAPersonAsManualOnlyWithItsStaticReview() {
+        ExecutionResult r = Fixtures.result("r", 1, ArtifactKind.LIBRARY_CODE, 3, dev.assay.avro.ExecutionStatus.NOT_RUN, List.of(),
+                file("db/V2__drop_legacy.sql", "DROP TABLE legacy;\n"));
+        r.setPolicy(ExecutionPolicy.NEVER);
+        r.setKindSignals(List.of(new KindSignal(ArtifactKind.MIGRATION, "db/V2__drop_legacy.sql", null, "a Flyway migration", null)));
+        r.setFindings(List.of(Finding.newBuilder().setCheck("migration/destructive").setSeverity(Severity.MEDIUM)
+                .setMessage("DROP TABLE legacy deletes it").setPath("db/V2__drop_legacy.sql").setLine(1).build()));
+        Verdict verdict = engine.judge(r);
+        assertThat(verdict.getPassed()).as(verdict.getSummary()).isTrue();
+        assertThat(verdict.getSummary()).isEqualTo("for review, never executed (execution policy NEVER): 1 migration finding(s)");
+        RiskAssessment a = gate.assess(r, verdict);
+        assertThat(a.level()).isEqualTo(RiskLevel.CRITICAL);
+        assertThat(a.decision()).isEqualTo(GateDecision.MANUAL_ONLY);
+        assertThat(a.reasons()).contains("never auto-approved: never executed (execution policy NEVER): a person applies it by hand");
     }
 
     @Test
@@ -177,7 +258,14 @@ class RiskGateTest {
         assertThatThrownBy(() -> GatePolicy.of(noVersion)).hasMessageContaining("missing version");
         assertThatThrownBy(() -> GatePolicy.of(badDecision)).hasMessageContaining("decision.HIGH");
         assertThatThrownBy(() -> GatePolicy.of(unordered)).hasMessageContaining("threshold.HIGH");
+        Properties kindAndLevel = defaults();
+        kindAndLevel.setProperty("path.dockerfile.level", "LOW");
+        Properties unknownKind = defaults();
+        unknownKind.setProperty("path.shell.kind", "SCRIPT");
+
         assertThatThrownBy(() -> GatePolicy.of(missingKind)).hasMessageContaining("kind.MIGRATION.level");
+        assertThatThrownBy(() -> GatePolicy.of(kindAndLevel)).hasMessageContaining("path.dockerfile has a kind");
+        assertThatThrownBy(() -> GatePolicy.of(unknownKind)).hasMessageContaining("path.shell.kind");
     }
 
     private RiskAssessment assess(ExecutionResult r) {
