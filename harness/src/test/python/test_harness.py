@@ -495,6 +495,17 @@ def test_framework_patches_are_in_integrity(workspace, patch, what):
     assert any(e["rule"] == "framework-patch" for e in run.events())
 
 
+def test_warnings_attributed_to_framework_code_are_not_patches(workspace):
+    # warnings.warn records what it has shown in the __warningregistry__ of the module it attributes the warning to:
+    # a test serving an endpoint that leaves a socket open does that to pytest's own modules.
+    write_files(workspace, {
+        "sol.py": "import warnings\n\ndef f():\n    warnings.warn('socket left open', ResourceWarning, stacklevel=3)\n    return 1\n",
+        "test_w.py": "from sol import f\n\ndef test_it():\n    assert f() == 1\n"})
+    run = run_harness(workspace, request_tests=["test_w.py"], generated=["sol.py"]).assert_well_formed()
+    assert statuses(run) == {"test_w.py::test_it": "PASSED"}
+    assert run.events() == [] and run.report["integrity"] == []
+
+
 def test_plugin_registered_from_a_generated_file(workspace):
     write_files(workspace, {
         "conftest.py": "def pytest_runtest_logreport(report):\n    pass\n",

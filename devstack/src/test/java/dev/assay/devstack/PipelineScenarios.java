@@ -215,7 +215,9 @@ abstract class PipelineScenarios {
      * The gate weighs what the files are, not the label (examples/kinds): an honest migration is never executed and
      * reaches a person as CRITICAL / MANUAL_ONLY with its static review, a Dockerfile inside a request declared as
      * library code is only dry-run and held for a person as infrastructure, and an HTTP handler declared as a unit test
-     * passes its tests but is held for a person as an API endpoint.
+     * passes its tests (one over HTTP on the sandbox's loopback) but is held for a person as an API endpoint, as a query
+     * inside library code is held as a database query. The migration is applied only after two distinct
+     * people approve it.
      */
     @Test
     void theGateWeighsWhatTheFilesAreNotTheLabel() throws Exception {
@@ -256,10 +258,30 @@ abstract class PipelineScenarios {
             assertThat(s.getLine()).as("the handler class, found by the analysis inside the sandbox").isEqualTo(9);
         });
         assertThat(endpoint.getReasons()).anySatisfy(r -> assertThat(r).startsWith("declared UNIT_TEST, but health_api.py:9 is API_ENDPOINT: http.server handler class HealthHandler"));
+        assertThat(endpoint.getTests()).as("one test serves the handler on the sandbox's own loopback and calls it over HTTP")
+                .extracting(t -> t.getName(), t -> t.getStatus()).contains(
+                        org.assertj.core.groups.Tuple.tuple("test_health_api.py::test_served_over_http", dev.assay.avro.TestStatus.PASSED));
 
+        ApprovalRequest query = watcher.heldForReview("kind-query-as-library").orElseThrow(
+                () -> new AssertionError("kind-query-as-library was not held: " + watcher.outcomes("kind-query-as-library")));
+        assertThat(query.getEffectiveKind()).isEqualTo(dev.assay.avro.ArtifactKind.DB_QUERY);
+        assertThat(query.getRiskLevel()).isEqualTo(RiskLevel.MEDIUM);
+        assertThat(query.getDecision()).isEqualTo(GateDecision.HUMAN_REVIEW);
+        assertThat(query.getKindSignals()).anySatisfy(s -> assertThat(s.getSql()).startsWith("SELECT customer, SUM(total)"));
+        assertThat(query.getReasons()).anySatisfy(r -> assertThat(r).startsWith("declared LIBRARY_CODE, but reports.py:2 is DB_QUERY"));
+
+        assertThat(migration.getApproversRequired()).isEqualTo(2);
         decide(new ApprovalDecision("kind-migration", true, "alice", "reviewed the archive and the dropped column", Instant.now()));
+        decide(new ApprovalDecision("kind-migration", true, "alice", "still fine", Instant.now()));
+        Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(watcher.deadLetters()).filteredOn(d -> d.sourceTopic().equals(topics.approvalDecisions().name()))
+                        .extracting(PipelineWatcher.DeadLetterSeen::reason).contains("INVALID_DECISION"));
+        assertThat(watcher.outcomes("kind-migration")).as("one person's approval of a CRITICAL change closes nothing").isEmpty();
+        decide(new ApprovalDecision("kind-migration", true, "bob", "rollback plan read", Instant.now()));
         assertThat(watcher.awaitOutcomes(List.of("kind-migration"), OUTCOME_TIMEOUT)).isTrue();
-        assertThat(assertSingleOutcome("kind-migration", OutcomeStatus.APPROVED, 1).getReason()).startsWith("manual application only");
+        Outcome applied = assertSingleOutcome("kind-migration", OutcomeStatus.APPROVED, 1);
+        assertThat(applied.getReason()).startsWith("manual application only");
+        assertThat(applied.getDecidedBy()).isEqualTo("alice, bob");
     }
 
     @Test

@@ -115,7 +115,7 @@ public final class RequestLifecycle {
         ApprovalRequest approval = gate.approvalRequest(result, verdict, risk);
         events.add(audit.event(id, AuditEventType.GATED, attempt, prefix + "risk " + risk.level() + " (score " + risk.score()
                 + "), " + risk.decision() + " under gate policy " + risk.policyVersion()));
-        RequestState awaiting = judging.awaiting(candidate, risk.level(), risk.decision(), generation.getFiles(),
+        RequestState awaiting = judging.awaiting(candidate, risk.level(), risk.decision(), risk.approvers(), generation.getFiles(),
                 approval.getGatedAt());
         if (risk.decision() != GateDecision.AUTO_APPROVE) {
             return new Step(awaiting, verdict, null, approval, null, events, null, null);
@@ -149,6 +149,20 @@ public final class RequestLifecycle {
         String reason = decision.getReason() == null || decision.getReason().isBlank()
                 ? status.name().toLowerCase(Locale.ROOT) + " by " + reviewer
                 : decision.getReason().strip();
+        if (status == OutcomeStatus.APPROVED && state.approvedBy().stream().anyMatch(reviewer::equalsIgnoreCase)) {
+            // Separation of duties: the same person approving twice is still one approval (a rejection is always heard).
+            return Step.rejected(Step.INVALID_DECISION, reviewer + " has already approved " + id + "; "
+                    + (state.approversRequired() - state.approvedBy().size()) + " other person(s) must approve");
+        }
+        if (status == OutcomeStatus.APPROVED && state.approvedBy().size() + 1 < state.approversRequired()) {
+            RequestState approved = state.approvedBy(reviewer);
+            return new Step(approved, null, null, null, null, List.of(audit.event(id, AuditEventType.DECIDED, state.lastAttempt(),
+                    "approval " + approved.approvedBy().size() + " of " + state.approversRequired() + " by " + reviewer + ": " + reason)),
+                    null, null);
+        }
+        if (status == OutcomeStatus.APPROVED && !state.approvedBy().isEmpty()) {
+            reviewer = String.join(", ", state.approvedBy()) + ", " + reviewer;
+        }
         if (status == OutcomeStatus.APPROVED && state.gateDecision() == GateDecision.MANUAL_ONLY) {
             // The policy allows no automation past this point: whoever consumes the outcome must not apply it unattended.
             reason = "manual application only (gate MANUAL_ONLY): " + reason;

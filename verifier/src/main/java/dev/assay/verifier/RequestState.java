@@ -24,10 +24,12 @@ import java.util.List;
  * @param closest the closest failed candidate of {@code lastAttempt} while others are still being judged
  * @param candidate the candidate that passed, once one has
  * @param tokensSpent model tokens (in + out) of every candidate judged so far, over all attempts
+ * @param approversRequired how many distinct people must approve while it waits (0 in older states: 1)
+ * @param approvedBy who has approved so far, in order, while more approvals are needed
  */
 public record RequestState(int lastAttempt, Phase phase, RiskLevel riskLevel, GateDecision gateDecision,
         List<StoredFile> files, long gatedAtMillis, int candidates, List<Integer> judged, FailedCandidate closest,
-        int candidate, long tokensSpent) {
+        int candidate, long tokensSpent, int approversRequired, List<String> approvedBy) {
 
     /** Where a request is in the verifier. */
     public enum Phase {
@@ -65,11 +67,13 @@ public record RequestState(int lastAttempt, Phase phase, RiskLevel riskLevel, Ga
         gateDecision = gateDecision == null ? GateDecision.UNKNOWN : gateDecision;
         candidates = Math.max(1, candidates);
         judged = judged == null ? null : List.copyOf(judged);
+        approversRequired = Math.max(1, approversRequired);
+        approvedBy = approvedBy == null ? List.of() : List.copyOf(approvedBy);
     }
 
     /** The first result of {@code attempt} (of {@code candidates}) has arrived; nothing of it is judged yet. */
     static RequestState judging(int attempt, int candidates, long tokensSpent) {
-        return new RequestState(attempt, Phase.FIXING, null, null, List.of(), 0L, candidates, List.of(), null, 0, tokensSpent);
+        return new RequestState(attempt, Phase.FIXING, null, null, List.of(), 0L, candidates, List.of(), null, 0, tokensSpent, 1, List.of());
     }
 
     /** True when every candidate of {@code lastAttempt} has been judged. */
@@ -88,25 +92,34 @@ public record RequestState(int lastAttempt, Phase phase, RiskLevel riskLevel, Ga
         List<Integer> now = new ArrayList<>(judged == null ? List.of() : judged);
         now.add(candidate);
         return new RequestState(lastAttempt, phase, riskLevel, gateDecision, files, gatedAtMillis, candidates, now, closest,
-                this.candidate, tokensSpent + tokens);
+                this.candidate, tokensSpent + tokens, approversRequired, approvedBy);
     }
 
     /** Keeps {@code failure} if it is closer to passing than the closest one so far. */
     RequestState withFailure(FailedCandidate failure) {
         FailedCandidate keep = closest == null || FailedCandidate.CLOSEST_FIRST.compare(failure, closest) < 0 ? failure : closest;
         return new RequestState(lastAttempt, phase, riskLevel, gateDecision, files, gatedAtMillis, candidates, judged, keep,
-                candidate, tokensSpent);
+                candidate, tokensSpent, approversRequired, approvedBy);
     }
 
     /** Every candidate failed and a fix was requested: the closest failure has been used. */
     RequestState fixRequested() {
-        return new RequestState(lastAttempt, Phase.FIXING, null, null, List.of(), 0L, candidates, judged, null, 0, tokensSpent);
+        return new RequestState(lastAttempt, Phase.FIXING, null, null, List.of(), 0L, candidates, judged, null, 0, tokensSpent, 1, List.of());
     }
 
     /** {@code winner} passed and was gated; it waits for a decision (or is closed at once by auto-approval). */
-    RequestState awaiting(int winner, RiskLevel level, GateDecision decision, List<SourceFile> winnerFiles, Instant gatedAt) {
+    RequestState awaiting(int winner, RiskLevel level, GateDecision decision, int approvers, List<SourceFile> winnerFiles,
+            Instant gatedAt) {
         return new RequestState(lastAttempt, Phase.AWAITING_DECISION, level, decision, StoredFile.of(winnerFiles),
-                gatedAt.toEpochMilli(), candidates, judged, null, winner, tokensSpent);
+                gatedAt.toEpochMilli(), candidates, judged, null, winner, tokensSpent, approvers, List.of());
+    }
+
+    /** One more person approved; the request still waits for the others. */
+    RequestState approvedBy(String reviewer) {
+        List<String> now = new ArrayList<>(approvedBy);
+        now.add(reviewer);
+        return new RequestState(lastAttempt, phase, riskLevel, gateDecision, files, gatedAtMillis, candidates, judged, closest,
+                candidate, tokensSpent, approversRequired, now);
     }
 
     /** When the request reached the gate (meaningful while it waits for a decision). */
@@ -118,6 +131,6 @@ public record RequestState(int lastAttempt, Phase phase, RiskLevel riskLevel, Ga
     /** Closed requests drop their files: only the phase and the attempt are needed to refuse late inputs. */
     RequestState closed() {
         return new RequestState(lastAttempt, Phase.CLOSED, riskLevel, gateDecision, List.of(), gatedAtMillis, candidates, judged,
-                null, candidate, tokensSpent);
+                null, candidate, tokensSpent, approversRequired, approvedBy);
     }
 }

@@ -73,7 +73,7 @@ class PendingApprovalsTest {
                 Stores.inMemoryKeyValueStore(VerifierTopology.REQUESTS_STORE), Serdes.String(),
                 new JsonSerde<>(RequestState.class)).withLoggingDisabled().build();
         store.init(context.getStateStoreContext(), store);
-        store.put("waiting", RequestState.judging(1, 1, 0).awaiting(1, RiskLevel.HIGH, GateDecision.HUMAN_REVIEW, List.of(),
+        store.put("waiting", RequestState.judging(1, 1, 0).awaiting(1, RiskLevel.HIGH, GateDecision.HUMAN_REVIEW, 1, List.of(),
                 clock.instant().minus(Duration.ofHours(5))));
         store.put("closed", RequestState.judging(2, 1, 0).closed());
         context.addStateStore(store);

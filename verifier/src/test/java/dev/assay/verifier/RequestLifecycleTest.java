@@ -82,11 +82,33 @@ class RequestLifecycleTest {
     }
 
     @Test
-    void approvedCriticalChangeIsMarkedForManualApplication() {
+    void aCriticalChangeNeedsTwoDistinctApproversAndIsMarkedForManualApplication() {
         RequestState waiting = lifecycle.onResult(null, passed("r", 1, ArtifactKind.MIGRATION)).state();
         assertThat(waiting.gateDecision()).isEqualTo(GateDecision.MANUAL_ONLY);
-        assertThat(lifecycle.onDecision(waiting, decision("r", true, "dba", "checked the plan")).outcome().getReason())
-                .isEqualTo("manual application only (gate MANUAL_ONLY): checked the plan");
+        assertThat(waiting.approversRequired()).isEqualTo(2);
+
+        Step first = lifecycle.onDecision(waiting, decision("r", true, "dba", "checked the plan"));
+        assertThat(first.outcome()).as("one approval of two closes nothing").isNull();
+        assertThat(first.state().phase()).isEqualTo(RequestState.Phase.AWAITING_DECISION);
+        assertThat(first.state().approvedBy()).containsExactly("dba");
+        assertThat(first.audit()).singleElement().satisfies(e -> {
+            assertThat(e.getType()).isEqualTo(AuditEventType.DECIDED);
+            assertThat(e.getDetail()).isEqualTo("approval 1 of 2 by dba: checked the plan");
+        });
+
+        Step again = lifecycle.onDecision(first.state(), decision("r", true, "DBA", "really"));
+        assertThat(again.rejection().reason()).isEqualTo(Step.INVALID_DECISION);
+        assertThat(again.rejection().message()).isEqualTo("DBA has already approved r; 1 other person(s) must approve");
+
+        Step second = lifecycle.onDecision(first.state(), decision("r", true, "owner", "rollback plan read"));
+        assertThat(second.outcome().getStatus()).isEqualTo(OutcomeStatus.APPROVED);
+        assertThat(second.outcome().getDecidedBy()).isEqualTo("dba, owner");
+        assertThat(second.outcome().getReason()).isEqualTo("manual application only (gate MANUAL_ONLY): rollback plan read");
+
+        Step vetoed = lifecycle.onDecision(first.state(), decision("r", false, "dba", "found a problem after all"));
+        assertThat(vetoed.outcome().getStatus()).as("a rejection is always heard, even from an earlier approver")
+                .isEqualTo(OutcomeStatus.REJECTED);
+        assertThat(vetoed.outcome().getFiles()).isEmpty();
     }
 
     @Test

@@ -167,6 +167,24 @@ class VerifierTopologyTest {
     }
 
     @Test
+    void aCriticalRequestClosesOnlyOnTheSecondDistinctApproval() {
+        executions.pipeInput("c1", passed("c1", 1, ArtifactKind.MIGRATION));
+        assertThat(approvals.readValue().getApproversRequired()).isEqualTo(2);
+
+        decisions.pipeInput("c1", decision("c1", true, "alice", "reviewed"));
+        assertThat(outcomes.isEmpty()).isTrue();
+        decisions.pipeInput("c1", decision("c1", true, "alice", "reviewed again"));
+        assertThat(header(deadLetters.readRecord().headers(), DeadLetterHeaders.REASON)).isEqualTo(Step.INVALID_DECISION);
+        assertThat(outcomes.isEmpty()).isTrue();
+
+        decisions.pipeInput("c1", decision("c1", true, "bob", "rollback plan read"));
+        Outcome outcome = outcomes.readValue();
+        assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.APPROVED);
+        assertThat(outcome.getDecidedBy()).isEqualTo("alice, bob");
+        assertThat(outcome.getRiskLevel()).isEqualTo(RiskLevel.CRITICAL);
+    }
+
+    @Test
     void rejectsDecisionForUnknownRequest() {
         decisions.pipeInput("nobody", decision("nobody", true, "alice", ""));
 

@@ -150,6 +150,28 @@ abstract class SandboxContract {
     }
 
     @Test
+    void servesOnItsOwnLoopbackSoIntegrationTestsCanCallAnEndpoint() throws Exception {
+        // The sandbox's network namespace has a loopback of its own: an endpoint under test is served and called over
+        // HTTP inside it, while the host's loopback and everything else stay unreachable (the test above).
+        SandboxResult r = python("""
+                import threading, urllib.request
+                from http.server import HTTPServer, BaseHTTPRequestHandler
+                class Health(BaseHTTPRequestHandler):
+                    def do_GET(self):
+                        self.send_response(200)
+                        self.end_headers()
+                        self.wfile.write(b'ok ' + self.path.encode())
+                    def log_message(self, *args):
+                        pass
+                server = HTTPServer(('127.0.0.1', 0), Health)
+                threading.Thread(target=server.serve_forever, daemon=True).start()
+                print('GOT', urllib.request.urlopen('http://127.0.0.1:%d/health' % server.server_port, timeout=5).read().decode())
+                """);
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).contains("GOT ok /health");
+    }
+
+    @Test
     void forkBombHitsThePidLimit() throws Exception {
         SandboxResult r = python("""
                 import os, time

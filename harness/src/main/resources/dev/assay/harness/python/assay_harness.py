@@ -36,7 +36,8 @@ Integrity (the report's `integrity`, PROTOCOL.md "Integrity entry"):
   and line from the new value's code when it is a function from a generated file). Modules compared (every attribute,
   identity): builtins, sys, os, posixpath, io, json, json.encoder, json.decoder, pytest, pluggy, unittest and every
   loaded `_pytest.*`, `pluggy.*`, `unittest.*` module, assay_canon and this harness; plus the own `__dict__` of every
-  class those modules define. Attributes pytest itself changes and restores during a run are exempt (see EXEMPT).
+  class those modules define. Attributes pytest itself changes and restores during a run are exempt (see EXEMPT), and
+  so is the warnings registry of every module (EXEMPT_IN_EVERY_MODULE).
 - Checks of the harness itself, also written as EVENT records when found: pytest hook implementations whose code is
   in a generated file (`plugin`, at the end of the session), request tests skipped by a skip raised while generated
   code was on the stack (`skip-from-generated`, when the test's report is made), and the probe function called from
@@ -130,6 +131,9 @@ EXEMPT = {
     "os": {"environ", "environb"},
     "_pytest.assertion.util": {"_reprcompare", "_assertion_pass", "_config"},
 }
+# In every module: warnings.warn keeps what it has shown in the __warningregistry__ of the module it attributes a
+# warning to, which for a warning raised under a test is often one of pytest's (it only decides repeats).
+EXEMPT_IN_EVERY_MODULE = frozenset(("__warningregistry__",))
 # Class attributes pytest's legacypath and debugging plugins set at configure time and restore at unconfigure: only
 # compared by the final check, after pytest.main has returned.
 RESTORED_AT_END = frozenset((
@@ -236,7 +240,8 @@ def install_hook(nonce, record_fd, root, generated, request_tests, deliver_code)
             namespace = vars(module)
         except TypeError:
             continue
-        module_snap.append((name, module, namespace, _dict(namespace), EXEMPT.get(name, ())))
+        exempt = EXEMPT_IN_EVERY_MODULE | EXEMPT.get(name, frozenset())
+        module_snap.append((name, module, namespace, _dict(namespace), exempt))
         file = namespace.get("__file__")
         if type(file) is str:
             protected_files.add(file)

@@ -49,6 +49,7 @@ public final class GatePolicy {
 
     private final String version;
     private final Map<RiskLevel, GateDecision> decisions;
+    private final Map<RiskLevel, Integer> approvers;
     private final Map<RiskLevel, Integer> thresholds;
     private final Map<ArtifactKind, KindRule> kinds;
     private final List<PathRule> paths;
@@ -67,6 +68,14 @@ public final class GatePolicy {
         this.decisions = new EnumMap<>(RiskLevel.class);
         for (RiskLevel level : levels()) {
             decisions.put(level, parseEnum(GateDecision.class, p, "decision." + level));
+        }
+        this.approvers = new EnumMap<>(RiskLevel.class);
+        for (RiskLevel level : levels()) {
+            int n = Integer.parseInt(p.getProperty("approvers." + level, "1").strip());
+            if (n < 1) {
+                throw new IllegalArgumentException("gate policy: approvers." + level + " must be at least 1");
+            }
+            approvers.put(level, n);
         }
         this.thresholds = new EnumMap<>(RiskLevel.class);
         int previous = 0;
@@ -162,6 +171,11 @@ public final class GatePolicy {
     /** The decision for a level; UNKNOWN is treated as CRITICAL (no rule means no automation). */
     public GateDecision decision(RiskLevel level) {
         return decisions.get(level == RiskLevel.UNKNOWN ? RiskLevel.CRITICAL : level);
+    }
+
+    /** How many distinct people must approve at a level; UNKNOWN is treated as CRITICAL. */
+    public int approvers(RiskLevel level) {
+        return approvers.get(level == RiskLevel.UNKNOWN ? RiskLevel.CRITICAL : level);
     }
 
     /** The level a score alone reaches. */

@@ -11,9 +11,10 @@ import java.util.List;
  *
  * @param effectiveKind the riskiest of the declared kind and the kinds found in the files, which the level rests on
  * @param kindSignals   what was found: the executor's signals and the gate's own path rules that name a kind
+ * @param approvers     how many distinct people must approve when a person decides
  */
 public record RiskAssessment(RiskLevel level, int score, GateDecision decision, List<String> reasons, String policyVersion,
-        ArtifactKind effectiveKind, List<KindSignal> kindSignals) {
+        ArtifactKind effectiveKind, List<KindSignal> kindSignals, int approvers) {
 
     public RiskAssessment {
         reasons = List.copyOf(reasons);

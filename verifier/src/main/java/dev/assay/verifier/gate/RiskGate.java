@@ -119,7 +119,7 @@ public final class RiskGate {
             score += policy.inProcessScore();
             reasons.add(inProcess + " of " + (inProcess + sealed) + " passing request test(s) checked inside the sandbox (IN_PROCESS),"
                     + " where the code under test could interfere: +" + policy.inProcessScore());
-        } else {
+        } else if (sealed > 0) {
             reasons.add("all " + sealed + " passing request test(s) sealed: every assertion compared outside the sandbox");
         }
         List<String> edits = testEdits(verdict);
@@ -160,7 +160,11 @@ public final class RiskGate {
         if (decision == GateDecision.AUTO_APPROVE && !neverAutomatic.isEmpty()) {
             decision = GateDecision.HUMAN_REVIEW;
         }
-        return new RiskAssessment(level, score, decision, reasons, policy.version(), kind, signals);
+        int approvers = policy.approvers(level);
+        if (decision != GateDecision.AUTO_APPROVE && approvers > 1) {
+            reasons.add(approvers + " distinct people must approve (" + level + ")");
+        }
+        return new RiskAssessment(level, score, decision, reasons, policy.version(), kind, signals, approvers);
     }
 
     /**
@@ -234,6 +238,7 @@ public final class RiskGate {
                 .setRiskLevel(assessment.level())
                 .setRiskScore(assessment.score())
                 .setDecision(assessment.decision())
+                .setApproversRequired(assessment.approvers())
                 .setReasons(assessment.reasons())
                 .setTask(result.getGeneration().getContext().getRequest().getTask())
                 .setFiles(result.getGeneration().getFiles())

@@ -195,7 +195,11 @@ class RiskGateTest {
         RiskAssessment a = gate.assess(r, verdict);
         assertThat(a.level()).isEqualTo(RiskLevel.CRITICAL);
         assertThat(a.decision()).isEqualTo(GateDecision.MANUAL_ONLY);
-        assertThat(a.reasons()).contains("never auto-approved: never executed (execution policy NEVER): a person applies it by hand");
+        assertThat(a.reasons()).contains("never auto-approved: never executed (execution policy NEVER): a person applies it by hand",
+                "2 distinct people must approve (CRITICAL)");
+        assertThat(a.approvers()).isEqualTo(2);
+        assertThat(a.reasons()).as("nothing ran, so nothing was sealed").noneMatch(reason -> reason.contains("sealed"));
+        assertThat(gate.approvalRequest(r, verdict, a).getApproversRequired()).isEqualTo(2);
     }
 
     @Test
@@ -266,6 +270,10 @@ class RiskGateTest {
         assertThatThrownBy(() -> GatePolicy.of(missingKind)).hasMessageContaining("kind.MIGRATION.level");
         assertThatThrownBy(() -> GatePolicy.of(kindAndLevel)).hasMessageContaining("path.dockerfile has a kind");
         assertThatThrownBy(() -> GatePolicy.of(unknownKind)).hasMessageContaining("path.shell.kind");
+        Properties noApprover = defaults();
+        noApprover.setProperty("approvers.HIGH", "0");
+        assertThatThrownBy(() -> GatePolicy.of(noApprover)).hasMessageContaining("approvers.HIGH must be at least 1");
+        assertThat(GatePolicy.of(defaults()).approvers(RiskLevel.HIGH)).isEqualTo(1);
     }
 
     private RiskAssessment assess(ExecutionResult r) {
