@@ -113,13 +113,15 @@ public final class RiskGate {
         List<TestCaseResult> requestTests = result.getTests().stream().filter(t -> t.getOrigin() == TestOrigin.REQUEST).toList();
         long inProcess = requestTests.stream().filter(t -> t.getStatus() == TestStatus.PASSED && t.getEvidence() != Evidence.SEALED).count();
         long sealed = requestTests.stream().filter(t -> t.getStatus() == TestStatus.PASSED && t.getEvidence() == Evidence.SEALED).count();
-        if (result.getRequiredTests() == 0 && result.getPolicy() == ExecutionPolicy.FULL) {
+        // Only a full run has test evidence: a dry run's results are compile checks, and NEVER runs nothing.
+        boolean testsRan = result.getPolicy() == ExecutionPolicy.FULL;
+        if (testsRan && result.getRequiredTests() == 0) {
             neverAutomatic.add("the request has no tests of its own: the only evidence is the generated code's own tests");
-        } else if (inProcess > 0) {
+        } else if (testsRan && inProcess > 0) {
             score += policy.inProcessScore();
             reasons.add(inProcess + " of " + (inProcess + sealed) + " passing request test(s) checked inside the sandbox (IN_PROCESS),"
                     + " where the code under test could interfere: +" + policy.inProcessScore());
-        } else if (sealed > 0) {
+        } else if (testsRan && sealed > 0) {
             reasons.add("all " + sealed + " passing request test(s) sealed: every assertion compared outside the sandbox");
         }
         List<String> edits = testEdits(verdict);
