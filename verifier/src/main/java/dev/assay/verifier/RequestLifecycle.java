@@ -155,7 +155,7 @@ public final class RequestLifecycle {
                     + (state.approversRequired() - state.approvedBy().size()) + " other person(s) must approve");
         }
         if (status == OutcomeStatus.APPROVED && state.approvedBy().size() + 1 < state.approversRequired()) {
-            RequestState approved = state.approvedBy(reviewer);
+            RequestState approved = state.withApproval(reviewer);
             return new Step(approved, null, null, null, null, List.of(audit.event(id, AuditEventType.DECIDED, state.lastAttempt(),
                     "approval " + approved.approvedBy().size() + " of " + state.approversRequired() + " by " + reviewer + ": " + reason)),
                     null, null);

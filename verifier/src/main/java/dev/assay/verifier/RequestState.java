@@ -115,7 +115,7 @@ public record RequestState(int lastAttempt, Phase phase, RiskLevel riskLevel, Ga
     }
 
     /** One more person approved; the request still waits for the others. */
-    RequestState approvedBy(String reviewer) {
+    RequestState withApproval(String reviewer) {
         List<String> now = new ArrayList<>(approvedBy);
         now.add(reviewer);
         return new RequestState(lastAttempt, phase, riskLevel, gateDecision, files, gatedAtMillis, candidates, judged, closest,

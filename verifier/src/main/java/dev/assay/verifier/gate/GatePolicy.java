@@ -71,7 +71,7 @@ public final class GatePolicy {
         }
         this.approvers = new EnumMap<>(RiskLevel.class);
         for (RiskLevel level : levels()) {
-            int n = Integer.parseInt(p.getProperty("approvers." + level, "1").strip());
+            int n = p.getProperty("approvers." + level) == null ? 1 : integer(p, "approvers." + level);
             if (n < 1) {
                 throw new IllegalArgumentException("gate policy: approvers." + level + " must be at least 1");
             }
